@@ -1,0 +1,3 @@
+//! One module per `mb4` subcommand.
+
+pub mod chip;

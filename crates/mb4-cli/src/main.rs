@@ -1,0 +1,43 @@
+//! `mb4`: free a Xiaomi Mi Band 4, and develop firmware for it without a band.
+//!
+//! One file per command under `cmd/`, each with a clap `Cmd` and a `run()`.
+
+#![forbid(unsafe_code)]
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+
+/// Tools for the Xiaomi Mi Band 4 (DA14697): flash images, an emulator, and a flasher.
+///
+/// Typical first steps with no band at hand:
+///
+///   mb4 chip map                   where things live on the DA1469x
+///
+/// Every report takes --json for scripts.
+#[derive(Debug, Parser)]
+#[command(name = "mb4", version, about, long_about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Facts about the DA1469x: memory map, register blocks, interrupts.
+    Chip(cmd::chip::Cmd),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Chip(cmd) => cmd.run(),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
