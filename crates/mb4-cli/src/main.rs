@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 /// Typical first steps with no band at hand:
 ///
 ///   mb4 chip map                   where things live on the DA1469x
+///   mb4 board show                 the Mi Band 4's wiring, verified or guessed
 ///
 /// Every report takes --json for scripts.
 #[derive(Debug, Parser)]
@@ -26,12 +27,15 @@ struct Cli {
 enum Command {
     /// Facts about the DA1469x: memory map, register blocks, interrupts.
     Chip(cmd::chip::Cmd),
+    /// Board descriptions: which part sits on which pin, and what is verified.
+    Board(cmd::board::Cmd),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Chip(cmd) => cmd.run(),
+        Command::Board(cmd) => cmd.run(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,3 +1,4 @@
 //! One module per `mb4` subcommand.
 
+pub mod board;
 pub mod chip;
