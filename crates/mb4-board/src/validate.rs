@@ -163,13 +163,13 @@ impl Board {
 
     fn parts_sit_on_described_buses(&self) -> Result<(), ValidationError> {
         for part in &self.parts {
-            if let Some(bus) = &part.bus {
-                if self.bus(bus).is_none() {
-                    return Err(ValidationError::NoSuchBus {
-                        part: part.id.clone(),
-                        bus: bus.clone(),
-                    });
-                }
+            if let Some(bus) = &part.bus
+                && self.bus(bus).is_none()
+            {
+                return Err(ValidationError::NoSuchBus {
+                    part: part.id.clone(),
+                    bus: bus.clone(),
+                });
             }
         }
         Ok(())

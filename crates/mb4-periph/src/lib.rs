@@ -9,9 +9,11 @@
 //!   Nothing here reads the wall clock: the same inputs give the same run.
 //! * [`device`]: the interface every memory-mapped model implements, and the
 //!   context through which it raises interrupts.
+//! * [`part`]: the interface of board parts (I²C targets, MIPI-DBI panels, pins).
 
 #![forbid(unsafe_code)]
 
 pub mod device;
+pub mod part;
 pub mod regmap;
 pub mod time;

@@ -287,7 +287,7 @@ impl Regs {
 
 fn check_size(offset: u32, size: u8) -> Result<(), RegError> {
     match size {
-        1 | 2 | 4 if offset % u32::from(size) == 0 => Ok(()),
+        1 | 2 | 4 if offset.is_multiple_of(u32::from(size)) => Ok(()),
         _ => Err(RegError::BadAccess { offset, size }),
     }
 }

@@ -1,0 +1,75 @@
+//! The interface of a board part (panel, sensor, motor, battery) as the SoC's
+//! controllers see it: I²C transfers, MIPI-DBI commands and data, and pins.
+//!
+//! Parts know nothing of the DA1469x; the machine wires them to controllers
+//! and pins from the board description (`mb4-board`). A part's own "physics"
+//! API (set heart rate, move the wrist, touch at x,y) lives on its concrete
+//! type, so tests script the world, not registers.
+
+use crate::time::Instant;
+
+/// A device on an I²C bus, seen one byte at a time as the controller clocks it.
+pub trait I2cTarget {
+    /// The controller sent START (or repeated START) with our address;
+    /// `read` is the R/W bit. Returns whether we acknowledge.
+    fn start(&mut self, read: bool, now: Instant) -> bool;
+    /// A byte written to us; returns ACK (true) or NACK.
+    fn write(&mut self, byte: u8, now: Instant) -> bool;
+    /// The controller reads a byte from us.
+    fn read(&mut self, now: Instant) -> u8;
+    /// STOP condition.
+    fn stop(&mut self, now: Instant);
+}
+
+/// A display controller on a MIPI-DBI link (type C: SPI with a D/C line).
+pub trait DbiTarget {
+    /// A command byte (D/C low).
+    fn command(&mut self, cmd: u8, now: Instant);
+    /// Parameter or pixel bytes (D/C high) following the last command.
+    fn data(&mut self, bytes: &[u8], now: Instant);
+    /// Bytes the controller reads back after a read command (`n` of them).
+    fn read(&mut self, n: usize, now: Instant) -> Vec<u8> {
+        let _ = now;
+        vec![0; n]
+    }
+}
+
+/// A part on the board.
+pub trait Part {
+    /// Model name, as in board files (`rm69310`).
+    fn model(&self) -> &'static str;
+
+    /// Power-on state.
+    fn reset(&mut self);
+
+    /// When the part next changes on its own (new sample, data ready), if ever.
+    fn next_event(&self) -> Option<Instant> {
+        None
+    }
+
+    /// Bring the part's state up to `now`.
+    fn advance(&mut self, now: Instant) {
+        let _ = now;
+    }
+
+    /// The level the part drives on its pin `role` (`int1`, `ready`, `te`), if it drives one.
+    fn output(&self, role: &str) -> Option<bool> {
+        let _ = role;
+        None
+    }
+
+    /// The SoC drives the part's pin `role` (`reset`, `enable`) to `level`.
+    fn input(&mut self, role: &str, level: bool, now: Instant) {
+        let _ = (role, level, now);
+    }
+
+    /// The part's I²C face, if it sits on I²C.
+    fn as_i2c(&mut self) -> Option<&mut dyn I2cTarget> {
+        None
+    }
+
+    /// The part's MIPI-DBI face, if it is a display controller.
+    fn as_dbi(&mut self) -> Option<&mut dyn DbiTarget> {
+        None
+    }
+}
