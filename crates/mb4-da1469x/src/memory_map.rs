@@ -1,8 +1,11 @@
 //! The DA1469x address map as seen by the Cortex-M33 application core.
 //!
 //! Regions are listed in address order and never overlap (a test checks).
-//! The first 32 MiB at address 0 are a *window*: `SYS_CTRL_REG.REMAP_ADR0`
-//! chooses whether ROM, OTP, cached QSPI flash or SysRAM appears there.
+//! The region at address 0 is a *window*: `SYS_CTRL_REG.REMAP_ADR0` chooses
+//! whether ROM, OTP, cached QSPI flash or SysRAM appears there. Its size is
+//! disputed (the HAL's `MCU_REMAPPED_SIZE` says 32 MiB, which would cover the
+//! ROM at 0x0090_0000; mynewt ends remapped flash at 0x0080_0000); we use
+//! 8 MiB, marked inferred, until someone reads a band.
 
 use crate::{Confidence, SRC_CMSIS_HEADER, SRC_HAL_CONFIG, SRC_ZEPHYR_DTSI, Source};
 
@@ -150,8 +153,8 @@ pub const OTP_AHB: Region = Region {
     start: 0x3008_0000,
     size: 64 * KIB,
     kind: RegionKind::Otp,
-    source: "mynewt da1469x_otp.h",
-    confidence: Confidence::Single,
+    source: "mynewt da1469x_otp.h; hal da1469x_config.h MCU_OTP_M_P_BASE",
+    confidence: Confidence::Confirmed,
 };
 
 /// Memory window of the second QSPI controller (PSRAM).
