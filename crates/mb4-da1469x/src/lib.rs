@@ -8,9 +8,12 @@
 //! * [`memory_map`]: the address regions (ROM, OTP, SysRAM, QSPI windows, …).
 //! * [`peripherals`]: base addresses of the register blocks.
 //! * [`irq`]: the 40 external interrupt lines of the application core.
+//! * [`flash`]: the QSPI flash parts the boot ROM can be configured for (data in
+//!   `data/flash-parts.toml`).
 
 #![forbid(unsafe_code)]
 
+pub mod flash;
 pub mod irq;
 pub mod memory_map;
 pub mod peripherals;
