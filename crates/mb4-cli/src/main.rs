@@ -14,6 +14,8 @@ use clap::{Parser, Subcommand};
 ///
 ///   mb4 chip map                   where things live on the DA1469x
 ///   mb4 board show                 the Mi Band 4's wiring, verified or guessed
+///   mb4 image build zephyr.elf -o flash.bin   a flash image the boot ROM accepts
+///   mb4 image inspect flash.bin    decode and check an image or a flash dump
 ///
 /// Every report takes --json for scripts.
 #[derive(Debug, Parser)]
@@ -29,6 +31,8 @@ enum Command {
     Chip(cmd::chip::Cmd),
     /// Board descriptions: which part sits on which pin, and what is verified.
     Board(cmd::board::Cmd),
+    /// Flash images: build one from an ELF or binary, or inspect one (or a flash dump).
+    Image(cmd::image::Cmd),
 }
 
 fn main() -> std::process::ExitCode {
@@ -36,6 +40,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Chip(cmd) => cmd.run(),
         Command::Board(cmd) => cmd.run(),
+        Command::Image(cmd) => cmd.run(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -81,6 +81,16 @@ pub enum BuildError {
         /// Its length in bytes.
         len: usize,
     },
+    /// The IVT offset cannot be padded to.
+    #[error(
+        "IVT offset {ivt_offset:#x}: must lie past the {header_len}-byte header and at most 0x3FFC"
+    )]
+    BadIvtOffset {
+        /// The offset.
+        ivt_offset: u32,
+        /// Length of the header with its sections.
+        header_len: usize,
+    },
     /// The input has nothing to put in an image.
     #[error("the input is empty")]
     Empty,

@@ -16,8 +16,8 @@
 //! All little-endian; the rest up to the IVT is 0xFF. Layout of the secure
 //! parts from mynewt's `da1469x_header_tool.py`.
 
-use crate::HeaderError;
 use crate::bytes::Reader;
+use crate::{BuildError, HeaderError};
 
 /// Magic at offset 0.
 pub const MAGIC: [u8; 2] = *b"Qq";
@@ -31,6 +31,9 @@ pub const DEVICE_ADMIN_SECTION: u16 = 0x44AA;
 pub const KEY_REVOCATION_SECTION: u16 = 0x55AA;
 /// Bytes of the fixed fields before the sections.
 pub const FIXED_LEN: usize = 34;
+/// Largest IVT offset a boot ROM can map: CACHE_FLASH_REG.FLASH_REGION_OFFSET
+/// counts 32-bit words in 12 bits (inferred from the register layout).
+pub const MAX_IVT_OFFSET: u32 = 0x3FFC;
 
 /// An image header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,14 +159,20 @@ impl ImageHeader {
         out
     }
 
-    /// Header padded with 0xFF up to the IVT (at least the header's own length).
-    pub fn to_padded(&self) -> Vec<u8> {
+    /// Header padded with 0xFF up to the IVT. Refuses an IVT offset inside the
+    /// header or beyond [`MAX_IVT_OFFSET`] (which no boot ROM could map, and
+    /// which would otherwise ask for up to 4 GiB of padding).
+    pub fn to_padded(&self) -> Result<Vec<u8>, BuildError> {
         let mut out = self.to_bytes();
-        let ivt = usize::try_from(self.ivt_offset).unwrap_or(usize::MAX);
-        if ivt > out.len() {
-            out.resize(ivt, 0xFF);
+        let ivt = self.ivt_offset as usize;
+        if ivt < out.len() || self.ivt_offset > MAX_IVT_OFFSET {
+            return Err(BuildError::BadIvtOffset {
+                ivt_offset: self.ivt_offset,
+                header_len: out.len(),
+            });
         }
-        out
+        out.resize(ivt, 0xFF);
+        Ok(out)
     }
 
     /// Decode an image header from the start of `data` (`base` is its file offset).
@@ -416,7 +425,7 @@ mod tests {
             ..plain()
         };
         for h in [plain(), secure(), without_admin] {
-            let padded = h.to_padded();
+            let padded = h.to_padded().unwrap();
             assert_eq!(padded.len(), 0x400);
             let p = ImageHeader::parse(&padded, 0).unwrap();
             assert_eq!(p.header, h);
@@ -426,14 +435,14 @@ mod tests {
 
     #[test]
     fn errors_name_the_offset() {
-        let mut b = plain().to_padded();
+        let mut b = plain().to_padded().unwrap();
         b[1] = b'Q';
         assert!(matches!(
             ImageHeader::parse(&b, 0x2000).unwrap_err(),
             HeaderError::BadMagic { offset: 0x2000, .. }
         ));
 
-        let mut b = plain().to_padded();
+        let mut b = plain().to_padded().unwrap();
         b[35] = 0x23;
         let e = ImageHeader::parse(&b, 0x2000).unwrap_err();
         assert!(
@@ -448,7 +457,7 @@ mod tests {
             "{e}"
         );
 
-        let mut b = plain().to_padded();
+        let mut b = plain().to_padded().unwrap();
         b[39] = 0x45;
         let e = ImageHeader::parse(&b, 0).unwrap_err();
         assert!(
@@ -456,7 +465,7 @@ mod tests {
             "{e}"
         );
 
-        let mut b = plain().to_padded();
+        let mut b = plain().to_padded().unwrap();
         b[36] = 3;
         let e = ImageHeader::parse(&b, 0).unwrap_err();
         assert!(
@@ -470,6 +479,22 @@ mod tests {
             matches!(e, HeaderError::Truncated { offset: 10, .. }),
             "{e}"
         );
+    }
+
+    #[test]
+    fn padding_refuses_impossible_ivt_offsets() {
+        // Found by the image_header fuzz target: a parsed IVT offset near 4 GiB
+        // asked for 4 GiB of padding.
+        for ivt_offset in [0xFFFF_FC00, 0x4000, 8] {
+            let h = ImageHeader {
+                ivt_offset,
+                ..plain()
+            };
+            assert!(
+                matches!(h.to_padded(), Err(BuildError::BadIvtOffset { .. })),
+                "{ivt_offset:#x}"
+            );
+        }
     }
 
     #[test]

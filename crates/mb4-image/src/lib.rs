@@ -10,7 +10,7 @@
 //! ```
 //!
 //! * [`product_header`] and [`image_header`]: parse and serialize each header.
-//! * [`build`]: make a flash image (or a bare image) from a payload.
+//! * [`builder`]: make a flash image (or a bare image) from a payload.
 //! * [`elf`]: turn an ELF's loadable segments into a payload, checking where it was linked.
 //! * [`inspect`]: decode any of these (or a raw dump) and run every check.
 //!
@@ -20,10 +20,13 @@
 
 #![forbid(unsafe_code)]
 
+pub mod builder;
 mod bytes;
 pub mod crc;
+pub mod elf;
 mod error;
 pub mod image_header;
+pub mod inspect;
 pub mod product_header;
 
 pub use error::{BuildError, ElfError, HeaderError};
