@@ -30,11 +30,11 @@ fn mb4(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// Vector table (SP at the top of SysRAM, reset handler at 0x16002501) + "code".
+/// Vector table (SP at the top of SysRAM, reset handler at 0x16002441) + "code".
 fn payload() -> Vec<u8> {
     let mut p = Vec::new();
     p.extend_from_slice(&0x2008_0000u32.to_le_bytes());
-    p.extend_from_slice(&0x1600_2501u32.to_le_bytes());
+    p.extend_from_slice(&0x1600_2441u32.to_le_bytes());
     p.extend((0..248u32).map(|i| (i * 13) as u8));
     p
 }
@@ -229,4 +229,27 @@ fn what_is_wrong_is_said_plainly() {
 fn flash_parts_table() {
     let dir = workdir("parts");
     snapshot("flash_parts", mb4(&dir, &["image", "flash-parts"]));
+}
+
+#[test]
+fn impossible_address_is_said_plainly() {
+    let dir = workdir("address");
+    std::fs::write(dir.join("app.bin"), payload()).unwrap();
+    mb4(&dir, &["image", "build", "app.bin", "-o", "flash.bin"]);
+    let mut f = std::fs::read(dir.join("flash.bin")).unwrap();
+    let header = mb4_image::ProductHeader {
+        active_image: 0x5000,
+        update_image: 0x5000,
+        burstcmda: 0xA820_F0EB,
+        burstcmdb: 0x26,
+        ctrlmode: None,
+        flash_config: vec![0x31, 0x02, 0x07],
+    };
+    f[..0x1000].copy_from_slice(&header.to_sector());
+    f[0x1000..0x2000].copy_from_slice(&header.to_sector());
+    std::fs::write(dir.join("moved.bin"), &f).unwrap();
+    snapshot(
+        "inspect_impossible_address",
+        mb4(&dir, &["image", "inspect", "moved.bin"]),
+    );
 }

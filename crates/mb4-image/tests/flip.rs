@@ -115,3 +115,44 @@ fn truncation_is_named() {
         vec![("image header @0x2000".to_string(), "size")]
     );
 }
+
+#[test]
+fn a_raw_flash_dump_is_read_like_a_flash_image() {
+    // A dump is the whole chip: the flash image, then erased (or other) data.
+    let mut dump = common::flash_image();
+    dump.resize(1 << 20, 0xFF);
+    let r = inspect(&dump);
+    assert_eq!(r.kind, mb4_image::inspect::InputKind::FlashImage);
+    assert!(r.is_valid(), "{:#?}", failed(&r));
+}
+
+#[test]
+fn impossible_addresses_are_named() {
+    use mb4_image::ProductHeader;
+    let mut flash = common::flash_image();
+    // A well-formed header (good CRC) pointing where the ROM cannot map an image.
+    for (active, needle) in [
+        (0x2400, "sector"),
+        (0x5000, "CACHE_FLASH_REG"),
+        (0x0100_0000, "past the end of the flash"),
+    ] {
+        let sector = ProductHeader {
+            active_image: active,
+            update_image: active,
+            burstcmda: 0xA820_F0EB,
+            burstcmdb: 0x26,
+            ctrlmode: None,
+            flash_config: vec![0x31, 0x02, 0x07],
+        }
+        .to_sector();
+        flash[..0x1000].copy_from_slice(&sector);
+        let r = inspect(&flash);
+        let f: Vec<_> = r.failures().collect();
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(
+            (f[0].subject.as_str(), f[0].name),
+            ("product header @0x0000", "image addresses")
+        );
+        assert!(f[0].detail.contains(needle), "{}", f[0].detail);
+    }
+}

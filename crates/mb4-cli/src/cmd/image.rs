@@ -7,8 +7,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use mb4_da1469x::flash::parts;
 use mb4_image::builder::{self, ImageOptions};
+use mb4_image::elf;
 use mb4_image::inspect::{self, Report, Status};
-use mb4_image::{DEFAULT_IMAGE_ADDRESS, elf};
 
 /// Build the bytes the DA1469x boot ROM accepts, or decode such bytes.
 ///
@@ -358,7 +358,7 @@ fn flash_parts(json: bool) -> Result<()> {
         return Ok(());
     }
     println!(
-        "{:<12} {:<9} {:>9}  {:<12} {:<10} {:<10} {:<21} confidence",
+        "{:<12} {:<9} {:>8}  {:<12} {:<10} {:<10} {:<21} confidence",
         "part", "jedec", "size", "voltage", "burstcmda", "burstcmdb", "config"
     );
     for p in &table.parts {
@@ -369,10 +369,14 @@ fn flash_parts(json: bool) -> Result<()> {
             ""
         };
         println!(
-            "{:<12} {:<9} {:>9}  {:<12} {:#010x} {:#010x} {:<21} {:?}{mark}",
+            "{:<12} {:<9} {:>8}  {:<12} {:#010x} {:#010x} {:<21} {:?}{mark}",
             p.name,
             p.jedec.to_string(),
-            format!("{} KiB", p.size / 1024),
+            if p.size >= 1 << 20 {
+                format!("{} MiB", p.size >> 20)
+            } else {
+                format!("{} KiB", p.size >> 10)
+            },
             p.voltage.as_deref().unwrap_or("?"),
             p.burstcmda,
             p.burstcmdb,
@@ -380,6 +384,5 @@ fn flash_parts(json: bool) -> Result<()> {
             p.confidence
         );
     }
-    let _ = DEFAULT_IMAGE_ADDRESS;
     Ok(())
 }
