@@ -33,17 +33,21 @@ enum Command {
     Board(cmd::board::Cmd),
     /// Flash images: build one from an ELF or binary, or inspect one (or a flash dump).
     Image(cmd::image::Cmd),
+    /// Run programs on an emulated machine (bare-m33 for CPU tests).
+    Emu(cmd::emu::Cmd),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Chip(cmd) => cmd.run(),
-        Command::Board(cmd) => cmd.run(),
-        Command::Image(cmd) => cmd.run(),
+        Command::Chip(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
+        Command::Board(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
+        Command::Image(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
+        // Passes on the guest program's exit status.
+        Command::Emu(cmd) => cmd.run(),
     };
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
             std::process::ExitCode::FAILURE

@@ -2,4 +2,5 @@
 
 pub mod board;
 pub mod chip;
+pub mod emu;
 pub mod image;

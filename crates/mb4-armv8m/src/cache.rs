@@ -1,0 +1,122 @@
+//! Decoded-instruction cache: each instruction is decoded once per address and
+//! kept in a slot per halfword of a 4 KiB page, for pages the bus calls plain
+//! memory ([`Bus::code_cacheable`](crate::Bus::code_cacheable)).
+//!
+//! Coherence: every store the core makes tests one bit (does this page hold
+//! decoded code?) and, only then, empties the slots the store overlaps — so
+//! firmware that writes data next to its code pays nothing for it, unlike a
+//! translator that must throw away a whole translated block.
+
+use crate::decode::Decoded;
+use std::collections::HashMap;
+
+pub const PAGE_SHIFT: u32 = 12;
+const SLOTS: usize = 1 << (PAGE_SHIFT - 1);
+
+/// One 4 KiB page of slots, `None` until decoded.
+#[derive(Debug)]
+pub struct Page {
+    pub slots: Box<[Option<Decoded>; SLOTS]>,
+}
+
+#[derive(Debug)]
+pub struct CodeCache {
+    pages: Vec<Page>,
+    index: HashMap<u32, usize>,
+    /// One bit per page of the 4 GiB space: the page has a cache page.
+    present: Vec<u64>,
+    /// The page of the last lookup: straight-line code stays in one page.
+    last: Option<(u32, usize)>,
+}
+
+impl CodeCache {
+    pub fn new() -> CodeCache {
+        CodeCache {
+            pages: Vec::new(),
+            index: HashMap::new(),
+            present: vec![0; 1 << (32 - PAGE_SHIFT - 6)],
+            last: None,
+        }
+    }
+
+    /// The page index for `addr`, if the page is cached.
+    #[inline]
+    pub fn page_of(&self, addr: u32) -> Option<usize> {
+        let p = addr >> PAGE_SHIFT;
+        if self.present[(p >> 6) as usize] & (1 << (p & 63)) == 0 {
+            return None;
+        }
+        self.index.get(&p).copied()
+    }
+
+    /// Like [`CodeCache::page_of`], remembering the page for the next call.
+    #[inline(always)]
+    pub fn lookup(&mut self, addr: u32) -> Option<usize> {
+        let p = addr >> PAGE_SHIFT;
+        if let Some((lp, li)) = self.last
+            && lp == p
+        {
+            return Some(li);
+        }
+        let i = self.page_of(addr)?;
+        self.last = Some((p, i));
+        Some(i)
+    }
+
+    /// Creates the cache page for `addr`.
+    pub fn create(&mut self, addr: u32) -> usize {
+        let p = addr >> PAGE_SHIFT;
+        if let Some(&i) = self.index.get(&p) {
+            return i;
+        }
+        let i = self.pages.len();
+        self.pages.push(Page {
+            slots: Box::new([None; SLOTS]),
+        });
+        self.index.insert(p, i);
+        self.present[(p >> 6) as usize] |= 1 << (p & 63);
+        i
+    }
+
+    #[inline]
+    pub fn slot(&self, page: usize, addr: u32) -> Option<Decoded> {
+        self.pages[page].slots[slot_index(addr)]
+    }
+
+    #[inline]
+    pub fn fill(&mut self, page: usize, addr: u32, d: Decoded) {
+        self.pages[page].slots[slot_index(addr)] = Some(d);
+    }
+
+    /// Whether a store to `addr` may touch cached code (one bit test).
+    #[inline(always)]
+    pub fn may_hold_code(&self, addr: u32) -> bool {
+        let p = addr >> PAGE_SHIFT;
+        self.present[(p >> 6) as usize] & (1 << (p & 63)) != 0
+    }
+
+    /// Empties the slots of every instruction that overlaps `[addr, addr+len)`:
+    /// those starting in it, and a 32-bit one starting the halfword before.
+    pub fn invalidate(&mut self, addr: u32, len: u32) {
+        let start = addr.wrapping_sub(2) & !1;
+        let end = addr.wrapping_add(len);
+        let mut a = start;
+        while a != end && a.wrapping_sub(start) < len + 2 {
+            if let Some(page) = self.page_of(a) {
+                self.pages[page].slots[slot_index(a)] = None;
+            }
+            a = a.wrapping_add(2);
+        }
+    }
+}
+
+impl Default for CodeCache {
+    fn default() -> Self {
+        CodeCache::new()
+    }
+}
+
+#[inline(always)]
+fn slot_index(addr: u32) -> usize {
+    ((addr >> 1) as usize) & (SLOTS - 1)
+}

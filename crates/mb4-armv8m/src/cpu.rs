@@ -1,0 +1,435 @@
+//! The core's architectural state and its public face: reset, registers,
+//! memory access for debuggers, breakpoints.
+
+use crate::bus::{Bus, BusError, Size};
+use crate::cache::CodeCache;
+use crate::system::System;
+
+/// What varies between Cortex-M33 implementations.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// External interrupt lines (IRQ0..IRQn-1) on the NVIC.
+    pub num_irq: u32,
+    /// Implemented priority bits (the top bits of each 8-bit priority field).
+    pub prio_bits: u8,
+    /// MPU regions (0: no MPU).
+    pub mpu_regions: u8,
+    /// Value of SCB->CPUID.
+    pub cpuid: u32,
+    /// Processor cycles per SysTick tick when SysTick uses its external
+    /// reference clock (CSR.CLKSOURCE = 0).
+    pub systick_ext_divider: u32,
+}
+
+impl Config {
+    /// A Cortex-M33 r0p3 (the revision QEMU's mps2-an505 reports) with `num_irq`
+    /// interrupt lines and 3 priority bits.
+    pub fn cortex_m33(num_irq: u32) -> Config {
+        Config {
+            num_irq,
+            prio_bits: 3,
+            mpu_regions: 8,
+            cpuid: 0x410f_d213,
+            systick_ext_divider: 1,
+        }
+    }
+}
+
+/// Why [`Cpu::run`] returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// The cycle budget is spent.
+    Budget,
+    /// The core sleeps (WFI, WFE, sleep-on-exit) and nothing it knows of (SysTick)
+    /// wakes it within the budget; the budget was spent idle. The machine may
+    /// fast-forward to its next event and call [`Cpu::run`] again; a pending
+    /// interrupt wakes the core.
+    Sleeping,
+    /// A semihosting call (`BKPT 0xAB`): the operation is in R0, its argument
+    /// in R1. The PC is already past the BKPT: service it, put the result in R0,
+    /// and resume.
+    Semihosting,
+    /// A `BKPT` with another immediate; the PC is at the BKPT.
+    Bkpt { imm: u8 },
+    /// A debugger breakpoint ([`Cpu::add_breakpoint`]) at the PC, not yet executed.
+    Breakpoint { addr: u32 },
+    /// One instruction executed ([`Cpu::step`]).
+    Stepped,
+    /// A fault the core could not escalate: it is locked up, as silicon would be.
+    Lockup,
+    /// The guest asked for a system reset (AIRCR.SYSRESETREQ).
+    ResetRequest,
+}
+
+/// Fixed exception numbers.
+pub mod exc {
+    pub const RESET: u32 = 1;
+    pub const NMI: u32 = 2;
+    pub const HARD_FAULT: u32 = 3;
+    pub const MEM_MANAGE: u32 = 4;
+    pub const BUS_FAULT: u32 = 5;
+    pub const USAGE_FAULT: u32 = 6;
+    pub const SVCALL: u32 = 11;
+    pub const DEBUG_MONITOR: u32 = 12;
+    pub const PENDSV: u32 = 14;
+    pub const SYSTICK: u32 = 15;
+    /// Exception number of IRQ0.
+    pub const IRQ0: u32 = 16;
+}
+
+/// Registers as a debugger names them (the order of GDB's M-profile target
+/// description: r0..r15, then xPSR, then the system registers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reg {
+    /// R0..R12, SP (13, the active stack pointer), LR (14), PC (15).
+    R(u8),
+    Xpsr,
+    Msp,
+    Psp,
+    Primask,
+    Basepri,
+    Faultmask,
+    Control,
+}
+
+/// The Cortex-M33 core.
+#[derive(Debug)]
+pub struct Cpu {
+    /// R0..R15. R13 is the active stack pointer (the other is in `sp_other`).
+    /// While an instruction executes, R15 reads as its address + 4.
+    pub(crate) r: [u32; 16],
+    /// Address of the next instruction to execute.
+    pub(crate) pc: u32,
+    /// The banked stack pointer that is not selected.
+    pub(crate) sp_other: u32,
+    pub(crate) n: bool,
+    pub(crate) z: bool,
+    pub(crate) c: bool,
+    pub(crate) v: bool,
+    pub(crate) q: bool,
+    pub(crate) ge: u8,
+    /// ITSTATE (IT[7:0] of the EPSR); 0 outside an IT block.
+    pub(crate) it: u8,
+    /// EPSR.T; executing with T clear raises INVSTATE.
+    pub(crate) thumb: bool,
+    /// IPSR: the exception number being handled, 0 in Thread mode.
+    pub(crate) ipsr: u32,
+    pub(crate) primask: bool,
+    pub(crate) faultmask: bool,
+    pub(crate) basepri: u8,
+    /// CONTROL: bit 0 nPRIV, bit 1 SPSEL, bit 2 FPCA.
+    pub(crate) control: u32,
+    /// The local exclusive monitor: the address LDREX tagged.
+    pub(crate) monitor: Option<u32>,
+    /// The WFE event register.
+    pub(crate) event: bool,
+    pub(crate) sleeping: bool,
+    /// The current sleep came from WFE (so the event register wakes it).
+    pub(crate) wfe_sleep: bool,
+    /// MSPLIM and PSPLIM (stored; stack-limit checks are not modelled yet).
+    pub(crate) splim: [u32; 2],
+    pub(crate) locked_up: bool,
+    pub(crate) reset_requested: bool,
+    /// Set whenever something may make an exception ready to be taken or the
+    /// core ready to leave sleep; the run loop then re-evaluates.
+    pub(crate) attention: bool,
+    pub(crate) cycles: u64,
+    pub(crate) instret: u64,
+    pub(crate) sys: System,
+    pub(crate) cache: CodeCache,
+    pub(crate) breakpoints: Vec<u32>,
+    pub(crate) config: Config,
+}
+
+impl Cpu {
+    /// A core in its reset state, not yet booted: call [`Cpu::reset`] with the
+    /// machine's bus to load SP and PC from the vector table at `vtor`.
+    pub fn new(config: Config) -> Cpu {
+        Cpu {
+            r: [0; 16],
+            pc: 0,
+            sp_other: 0,
+            n: false,
+            z: false,
+            c: false,
+            v: false,
+            q: false,
+            ge: 0,
+            it: 0,
+            thumb: true,
+            ipsr: 0,
+            primask: false,
+            faultmask: false,
+            basepri: 0,
+            control: 0,
+            monitor: None,
+            event: false,
+            sleeping: false,
+            wfe_sleep: false,
+            splim: [0; 2],
+            locked_up: false,
+            reset_requested: false,
+            attention: true,
+            cycles: 0,
+            instret: 0,
+            sys: System::new(&config),
+            cache: CodeCache::new(),
+            breakpoints: Vec::new(),
+            config,
+        }
+    }
+
+    /// Resets the core as a power-on reset does and boots from the vector table
+    /// at `vtor`: SP = word 0, PC = word 1. The cycle counter keeps counting.
+    pub fn reset<B: Bus>(&mut self, bus: &mut B, vtor: u32) -> Result<(), BusError> {
+        let cycles = self.cycles;
+        let instret = self.instret;
+        let breakpoints = std::mem::take(&mut self.breakpoints);
+        *self = Cpu::new(self.config.clone());
+        self.cycles = cycles;
+        self.instret = instret;
+        self.breakpoints = breakpoints;
+        self.sys.scb.vtor = vtor & !0x7f;
+        let sp = bus.read(vtor, Size::Word)?;
+        let pc = bus.read(vtor.wrapping_add(4), Size::Word)?;
+        self.r[13] = sp & !3;
+        self.r[14] = 0xffff_ffff;
+        self.pc = pc & !1;
+        self.thumb = pc & 1 != 0;
+        Ok(())
+    }
+
+    /// The configuration the core was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Processor cycles since power-on (the time base of everything).
+    pub fn cycles(&self) -> u64 {
+        self.cycles
+    }
+
+    /// Instructions retired since power-on.
+    pub fn instructions(&self) -> u64 {
+        self.instret
+    }
+
+    /// Address of the next instruction.
+    pub fn pc(&self) -> u32 {
+        self.pc
+    }
+
+    /// Sets the address of the next instruction (bit 0 ignored).
+    pub fn set_pc(&mut self, pc: u32) {
+        self.pc = pc & !1;
+        self.thumb = true;
+    }
+
+    /// Whether the core is asleep (WFI/WFE).
+    pub fn is_sleeping(&self) -> bool {
+        self.sleeping
+    }
+
+    /// Whether the core is locked up.
+    pub fn is_locked_up(&self) -> bool {
+        self.locked_up
+    }
+
+    /// Whether the core is in Handler mode (IPSR != 0).
+    pub fn in_handler_mode(&self) -> bool {
+        self.ipsr != 0
+    }
+
+    /// The xPSR as MRS/debuggers see it (APSR, IPSR and EPSR merged).
+    pub fn xpsr(&self) -> u32 {
+        let mut x = (u32::from(self.n) << 31)
+            | (u32::from(self.z) << 30)
+            | (u32::from(self.c) << 29)
+            | (u32::from(self.v) << 28)
+            | (u32::from(self.q) << 27)
+            | (u32::from(self.ge) << 16)
+            | (u32::from(self.thumb) << 24)
+            | self.ipsr;
+        x |= (u32::from(self.it) & 0x3) << 25;
+        x |= (u32::from(self.it) >> 2) << 10;
+        x
+    }
+
+    /// Sets N, Z, C, V, Q, GE, IT, T and IPSR from an xPSR value.
+    pub fn set_xpsr(&mut self, x: u32) {
+        self.set_apsr(x, true);
+        self.it = (((x >> 25) & 3) | (((x >> 10) & 0x3f) << 2)) as u8;
+        self.thumb = x & (1 << 24) != 0;
+        self.ipsr = x & 0x1ff;
+        self.attention = true;
+    }
+
+    pub(crate) fn set_apsr(&mut self, x: u32, with_ge: bool) {
+        self.n = x & (1 << 31) != 0;
+        self.z = x & (1 << 30) != 0;
+        self.c = x & (1 << 29) != 0;
+        self.v = x & (1 << 28) != 0;
+        self.q = x & (1 << 27) != 0;
+        if with_ge {
+            self.ge = ((x >> 16) & 0xf) as u8;
+        }
+    }
+
+    /// Whether the process stack is the active one.
+    pub(crate) fn psp_active(&self) -> bool {
+        self.ipsr == 0 && self.control & 2 != 0
+    }
+
+    /// Current MSP value.
+    pub fn msp(&self) -> u32 {
+        if self.psp_active() {
+            self.sp_other
+        } else {
+            self.r[13]
+        }
+    }
+
+    /// Current PSP value.
+    pub fn psp(&self) -> u32 {
+        if self.psp_active() {
+            self.r[13]
+        } else {
+            self.sp_other
+        }
+    }
+
+    pub(crate) fn set_msp(&mut self, v: u32) {
+        if self.psp_active() {
+            self.sp_other = v & !3;
+        } else {
+            self.r[13] = v & !3;
+        }
+    }
+
+    pub(crate) fn set_psp(&mut self, v: u32) {
+        if self.psp_active() {
+            self.r[13] = v & !3;
+        } else {
+            self.sp_other = v & !3;
+        }
+    }
+
+    /// Changes which stack is active (mode or SPSEL changed): call with the
+    /// state before the change, then apply the change.
+    pub(crate) fn switch_stacks_if(&mut self, was_psp: bool, now_psp: bool) {
+        if was_psp != now_psp {
+            std::mem::swap(&mut self.r[13], &mut self.sp_other);
+        }
+    }
+
+    /// Writes CONTROL (privilege checks are the caller's).
+    pub(crate) fn write_control(&mut self, value: u32) {
+        let was = self.psp_active();
+        self.control = value & 0x7;
+        let now = self.psp_active();
+        self.switch_stacks_if(was, now);
+    }
+
+    /// Reads a register as a debugger sees it.
+    pub fn reg(&self, reg: Reg) -> u32 {
+        match reg {
+            Reg::R(15) => self.pc,
+            Reg::R(n) => self.r[usize::from(n & 15)],
+            Reg::Xpsr => self.xpsr(),
+            Reg::Msp => self.msp(),
+            Reg::Psp => self.psp(),
+            Reg::Primask => u32::from(self.primask),
+            Reg::Basepri => u32::from(self.basepri),
+            Reg::Faultmask => u32::from(self.faultmask),
+            Reg::Control => self.control,
+        }
+    }
+
+    /// Writes a register as a debugger would.
+    pub fn set_reg(&mut self, reg: Reg, value: u32) {
+        match reg {
+            Reg::R(15) => self.set_pc(value),
+            Reg::R(13) => self.r[13] = value & !3,
+            Reg::R(n) => self.r[usize::from(n & 15)] = value,
+            Reg::Xpsr => self.set_xpsr(value),
+            Reg::Msp => self.set_msp(value),
+            Reg::Psp => self.set_psp(value),
+            Reg::Primask => self.primask = value & 1 != 0,
+            Reg::Basepri => self.basepri = value as u8,
+            Reg::Faultmask => self.faultmask = value & 1 != 0,
+            Reg::Control => self.write_control(value),
+        }
+        self.attention = true;
+    }
+
+    /// Reads memory as the debugger sees it: the core's own system registers,
+    /// then the bus (without side effects where the bus can).
+    pub fn debug_read<B: Bus>(
+        &mut self,
+        bus: &mut B,
+        addr: u32,
+        size: Size,
+    ) -> Result<u32, BusError> {
+        if crate::system::is_ppb(addr) {
+            return Ok(self.ppb_read(addr, size));
+        }
+        bus.peek(addr, size)
+    }
+
+    /// Writes memory for a debugger (or loader), keeping decoded code coherent.
+    pub fn debug_write<B: Bus>(
+        &mut self,
+        bus: &mut B,
+        addr: u32,
+        size: Size,
+        value: u32,
+    ) -> Result<(), BusError> {
+        if crate::system::is_ppb(addr) {
+            self.ppb_write(addr, size, value);
+            return Ok(());
+        }
+        bus.write(addr, size, value)?;
+        self.invalidate_code(addr, size.bytes());
+        Ok(())
+    }
+
+    /// Forgets decoded instructions in `[addr, addr+len)`. A machine calls this
+    /// when something other than this core (DMA, a loader) writes memory the core
+    /// may have executed.
+    pub fn invalidate_code(&mut self, addr: u32, len: u32) {
+        self.cache.invalidate(addr, len);
+    }
+
+    /// Stops [`Cpu::run`] before the instruction at `addr` executes.
+    pub fn add_breakpoint(&mut self, addr: u32) {
+        let addr = addr & !1;
+        if !self.breakpoints.contains(&addr) {
+            self.breakpoints.push(addr);
+        }
+    }
+
+    /// Removes a breakpoint; returns whether it was set.
+    pub fn remove_breakpoint(&mut self, addr: u32) -> bool {
+        let addr = addr & !1;
+        let before = self.breakpoints.len();
+        self.breakpoints.retain(|&a| a != addr);
+        before != self.breakpoints.len()
+    }
+
+    /// Raises (pends) an external interrupt line, as a peripheral does.
+    pub fn set_irq_pending(&mut self, irq: u32) {
+        self.sys.nvic.set_pending(exc::IRQ0 + irq);
+        self.attention = true;
+    }
+
+    /// Whether an external interrupt is pending.
+    pub fn irq_pending(&self, irq: u32) -> bool {
+        self.sys.nvic.is_pending(exc::IRQ0 + irq)
+    }
+
+    /// The earliest cycle at which the core's own timers (SysTick) need the run
+    /// loop, if any: a machine with a sleeping core may fast-forward to it.
+    pub fn next_own_event(&self) -> Option<u64> {
+        self.sys.systick.next_fire
+    }
+}

@@ -1,0 +1,32 @@
+//! An ARMv8-M Mainline core — the Cortex-M33 of the DA1469x — generic over a [`Bus`].
+//!
+//! * [`Cpu`]: architectural state, [`Cpu::run`] with a cycle budget and a
+//!   [`StopReason`], [`Cpu::step`], debug access (registers, memory, breakpoints).
+//! * [`Bus`]: what the machine provides: sized reads and writes that can fail
+//!   with a [`BusError`] (a BusFault in the guest, never a panic).
+//! * The core's own system blocks (NVIC, SCB, SysTick, MPU registers, DWT,
+//!   FPU control) are served by the core before the bus is asked.
+//! * Decoding is generated from pattern tables (`decode/*.decode`) into the
+//!   [`decode::Op`] enum that the executor and the disassembler share.
+//!
+//! Time is counted in cycles (one per instruction plus simple extras for
+//! multi-register transfers, divides and exception entry): the same program
+//! and inputs give the same run.
+//!
+//! Not modelled yet: the DSP extension, the FPU instructions, MPU enforcement,
+//! stack limit checks, lazy FP stacking (see the crate README).
+
+mod alu;
+pub mod bus;
+mod cache;
+mod cpu;
+pub mod decode;
+pub mod disasm;
+mod exception;
+mod exec;
+mod run;
+pub mod system;
+
+pub use bus::{Bus, BusError, Size};
+pub use cpu::{Config, Cpu, Reg, StopReason, exc};
+pub use exception::Fault;

@@ -1,0 +1,267 @@
+//! The run loop: fetch (through the decoded-instruction cache), IT handling,
+//! execute, and — only when flagged — the between-instruction work: timers,
+//! exceptions, sleep and fast-forward.
+
+use crate::bus::{Bus, Size};
+use crate::cpu::{Cpu, StopReason, exc};
+use crate::decode::{Decoded, decode, is_32bit};
+use crate::exception::Fault;
+use crate::system::is_ppb;
+
+/// What an executed instruction asks of the run loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// Continue with the next instruction.
+    Next,
+    /// Continue at this address.
+    Branch(u32),
+    /// The PC was set by an exception entry or return: go on from `self.pc`.
+    Taken,
+    /// Semihosting call: stop after the BKPT.
+    Semihost,
+    /// BKPT other than semihosting: stop at it.
+    Bkpt(u8),
+    /// WFI/WFE decided to sleep: go to sleep after this instruction.
+    Sleep,
+}
+
+impl Cpu {
+    /// Runs until `budget` cycles have passed or something needs the machine
+    /// (see [`StopReason`]). Deterministic: the same state and bus give the same
+    /// run, whatever the budget slicing.
+    pub fn run<B: Bus>(&mut self, bus: &mut B, budget: u64) -> StopReason {
+        let end = self.cycles.saturating_add(budget);
+        let mut first = true;
+        loop {
+            let timer = self.sys.systick.next_fire.unwrap_or(u64::MAX);
+            if self.attention || self.cycles >= end.min(timer) {
+                if let Some(stop) = self.between_instructions(bus, end) {
+                    return stop;
+                }
+                if self.attention {
+                    continue;
+                }
+            }
+            if !self.breakpoints.is_empty() && !first && self.breakpoints.contains(&self.pc) {
+                return StopReason::Breakpoint { addr: self.pc };
+            }
+            first = false;
+            if let Some(stop) = self.step_one(bus) {
+                return stop;
+            }
+        }
+    }
+
+    /// Executes exactly one instruction (or takes one pending exception, or
+    /// does nothing if asleep).
+    pub fn step<B: Bus>(&mut self, bus: &mut B) -> StopReason {
+        if self.attention {
+            let end = self.cycles;
+            if let Some(stop) = self.between_instructions(bus, end.saturating_add(1)) {
+                return stop;
+            }
+            if self.ipsr != 0 && self.attention {
+                // An exception was just taken: that is the step.
+                self.attention = false;
+                return StopReason::Stepped;
+            }
+        }
+        self.step_one(bus).unwrap_or(StopReason::Stepped)
+    }
+
+    /// Timers, exceptions, sleep. Returns a stop reason, or `None` to go on
+    /// (with `attention` still set if it must be called again first).
+    fn between_instructions<B: Bus>(&mut self, bus: &mut B, end: u64) -> Option<StopReason> {
+        if self.locked_up {
+            self.cycles = self.cycles.max(end);
+            return Some(StopReason::Lockup);
+        }
+        if self.reset_requested {
+            self.reset_requested = false;
+            return Some(StopReason::ResetRequest);
+        }
+        while let Some(t) = self.sys.systick.next_fire {
+            if t > self.cycles {
+                break;
+            }
+            if self.sys.systick.fire(t) {
+                self.sys.nvic.set_pending(exc::SYSTICK);
+                self.event = true;
+            }
+        }
+        if let Some(e) = self.preempting_exception() {
+            self.sleeping = false;
+            let ret = self.pc;
+            self.exception_entry(bus, e, ret);
+            self.attention = true;
+            return None;
+        }
+        if self.sleeping {
+            if self.wakes_from_sleep() {
+                self.sleeping = false;
+                self.attention = false;
+                return None;
+            }
+            match self.sys.systick.next_fire {
+                Some(t) if t < end => {
+                    self.cycles = self.cycles.max(t);
+                    self.attention = true;
+                    return None;
+                }
+                _ => {
+                    self.cycles = self.cycles.max(end);
+                    self.attention = true;
+                    return Some(StopReason::Sleeping);
+                }
+            }
+        }
+        self.attention = false;
+        if self.cycles >= end {
+            self.attention = true; // re-check timers on the next call
+            return Some(StopReason::Budget);
+        }
+        None
+    }
+
+    /// WFI wakes on a pending exception that would preempt were PRIMASK clear;
+    /// WFE also on the event register.
+    fn wakes_from_sleep(&mut self) -> bool {
+        if self.event && self.wfe_sleep {
+            self.event = false;
+            return true;
+        }
+        let primask = self.primask;
+        self.primask = false;
+        let wake = self.preempting_exception().is_some();
+        self.primask = primask;
+        wake
+    }
+
+    /// Fetches, decodes (or finds decoded) and executes the instruction at PC.
+    #[inline(always)]
+    fn step_one<B: Bus>(&mut self, bus: &mut B) -> Option<StopReason> {
+        let pc = self.pc;
+        if !self.thumb {
+            self.take_fault(bus, Fault::InvalidState, pc);
+            return None;
+        }
+        let d = match self.fetch(bus, pc) {
+            Ok(d) => d,
+            Err(f) => {
+                self.take_fault(bus, f, pc);
+                return None;
+            }
+        };
+        let next = pc.wrapping_add(u32::from(d.len));
+        self.cycles += 1;
+        self.instret += 1;
+        let in_it = self.it != 0;
+        if in_it && !self.cond_passed(self.it >> 4) {
+            self.pc = next;
+            self.it_advance();
+            return None;
+        }
+        let Some(op) = d.op else {
+            self.take_fault(bus, Fault::Undefined, pc);
+            return None;
+        };
+        self.r[15] = pc.wrapping_add(4);
+        match self.exec(bus, op, pc, d.len) {
+            Ok(Flow::Next) => {
+                self.pc = next;
+                if in_it {
+                    self.it_advance();
+                }
+            }
+            Ok(Flow::Branch(t)) => {
+                self.pc = t;
+                if in_it {
+                    self.it_advance();
+                }
+            }
+            Ok(Flow::Taken) => {}
+            Ok(Flow::Semihost) => {
+                self.pc = next;
+                return Some(StopReason::Semihosting);
+            }
+            Ok(Flow::Bkpt(imm)) => {
+                self.instret -= 1;
+                return Some(StopReason::Bkpt { imm });
+            }
+            Ok(Flow::Sleep) => {
+                self.pc = next;
+                if in_it {
+                    self.it_advance();
+                }
+                self.sleeping = true;
+                self.attention = true;
+            }
+            Err(f) => {
+                self.instret -= 1;
+                self.take_fault(bus, f, pc);
+            }
+        }
+        None
+    }
+
+    #[inline(always)]
+    fn fetch<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Result<Decoded, Fault> {
+        if let Some(page) = self.cache.lookup(pc) {
+            if let Some(d) = self.cache.slot(page, pc) {
+                return Ok(d);
+            }
+            let d = self.decode_at(bus, pc)?;
+            self.cache.fill(page, pc, d);
+            return Ok(d);
+        }
+        let d = self.decode_at(bus, pc)?;
+        let end = pc.wrapping_add(u32::from(d.len) - 1);
+        if bus.code_cacheable(pc) && bus.code_cacheable(end) {
+            let page = self.cache.create(pc);
+            self.cache.fill(page, pc, d);
+        }
+        Ok(d)
+    }
+
+    fn decode_at<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Result<Decoded, Fault> {
+        if is_ppb(pc) || pc >= 0xe000_0000 {
+            return Err(Fault::FetchBus { addr: pc });
+        }
+        let hw1 = bus
+            .read(pc, Size::Half)
+            .map_err(|_| Fault::FetchBus { addr: pc })? as u16;
+        let hw2 = if is_32bit(hw1) {
+            let a = pc.wrapping_add(2);
+            bus.read(a, Size::Half)
+                .map_err(|_| Fault::FetchBus { addr: a })? as u16
+        } else {
+            0
+        };
+        Ok(decode(hw1, hw2))
+    }
+
+    /// `ConditionPassed` for a 4-bit condition.
+    #[inline(always)]
+    pub(crate) fn cond_passed(&self, cond: u8) -> bool {
+        let r = match cond >> 1 {
+            0 => self.z,
+            1 => self.c,
+            2 => self.n,
+            3 => self.v,
+            4 => self.c && !self.z,
+            5 => self.n == self.v,
+            6 => self.n == self.v && !self.z,
+            _ => return true,
+        };
+        if cond & 1 != 0 { !r } else { r }
+    }
+
+    #[inline(always)]
+    pub(crate) fn it_advance(&mut self) {
+        self.it = if self.it & 7 == 0 {
+            0
+        } else {
+            (self.it & 0xe0) | ((self.it << 1) & 0x1f)
+        };
+    }
+}
