@@ -159,12 +159,13 @@ pub struct VectorTableReport {
     pub at: u64,
     /// Initial stack pointer.
     pub initial_sp: u32,
-    /// Memory region it points into (the byte below it, as the stack grows down).
-    pub initial_sp_region: Option<&'static str>,
+    /// Memory region it points into (the byte below it, as the stack grows down),
+    /// e.g. "sysram (RAM)".
+    pub initial_sp_region: Option<String>,
     /// Reset handler address (bit 0 = Thumb).
     pub reset_handler: u32,
-    /// Memory region it points into.
-    pub reset_handler_region: Option<&'static str>,
+    /// Memory region it points into, e.g. "qspi-cached (flash)".
+    pub reset_handler_region: Option<String>,
 }
 
 /// ELF facts.
@@ -634,7 +635,8 @@ fn vector_table(
         });
         return;
     };
-    let region_name = |a: u32| memory_map::region_of(a).map(|r| r.name);
+    let region_name =
+        |a: u32| memory_map::region_of(a).map(|r| format!("{} ({})", r.name, kind_words(r.kind)));
     report.vector_table = Some(VectorTableReport {
         at,
         initial_sp: sp,
@@ -690,6 +692,20 @@ fn vector_table(
             )),
         }
     });
+}
+
+/// What a region kind means to someone reading a vector table.
+fn kind_words(kind: RegionKind) -> &'static str {
+    match kind {
+        RegionKind::RemapWindow => "remap window: the image's flash after boot",
+        RegionKind::Rom => "boot ROM",
+        RegionKind::Otp => "OTP",
+        RegionKind::Flash => "flash",
+        RegionKind::Ram => "RAM",
+        RegionKind::Psram => "PSRAM",
+        RegionKind::Peripherals => "peripheral registers",
+        RegionKind::PrivatePeripheralBus => "Cortex-M private peripheral bus",
+    }
 }
 
 fn inspect_elf(data: &[u8], report: &mut Report) {

@@ -303,15 +303,15 @@ pub fn render(name: &str, r: &Report) -> String {
         let _ = writeln!(o, "\nvector table @{:#06x}", v.at);
         let _ = writeln!(
             o,
-            "  initial SP      {:#010x} ({})",
+            "  initial SP      {:#010x} in {}",
             v.initial_sp,
-            v.initial_sp_region.unwrap_or("unmapped")
+            v.initial_sp_region.as_deref().unwrap_or("unmapped")
         );
         let _ = writeln!(
             o,
-            "  reset handler   {:#010x} ({})",
+            "  reset handler   {:#010x} in {}",
             v.reset_handler,
-            v.reset_handler_region.unwrap_or("unmapped")
+            v.reset_handler_region.as_deref().unwrap_or("unmapped")
         );
     }
     let _ = writeln!(o, "\nchecks");
