@@ -31,7 +31,7 @@ enum Command {
     Chip(cmd::chip::Cmd),
     /// Board descriptions: which part sits on which pin, and what is verified.
     Board(cmd::board::Cmd),
-    /// Flash images: build one from an ELF or binary, or inspect one (or a flash dump).
+    // Its help (with examples) is the doc comment of `cmd::image::Cmd`.
     Image(cmd::image::Cmd),
     /// Run programs on an emulated machine (bare-m33 for CPU tests).
     Emu(cmd::emu::Cmd),

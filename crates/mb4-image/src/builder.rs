@@ -140,6 +140,14 @@ pub fn make_flash_image(
             size: part.size,
         });
     }
+    if update != active && (u64::from(active)..end).contains(&u64::from(update)) {
+        return Err(BuildError::BadImageAddress {
+            address: update,
+            why: format!(
+                "the update image would start inside the active image ({active:#x}..{end:#x})"
+            ),
+        });
+    }
     let sector = product_header(part, active, update).to_sector();
     debug_assert_eq!(sector.len(), PRODUCT_HEADER_SECTOR);
     let mut out = vec![0xFF; active as usize];

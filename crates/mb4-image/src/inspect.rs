@@ -183,6 +183,17 @@ pub struct ElfReport {
     pub segments: Vec<[u64; 4]>,
 }
 
+/// The image in the update slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpdateImageReport {
+    /// Its flash offset.
+    pub address: u32,
+    /// Its header, when it could be decoded.
+    pub image_header: Option<ImageHeaderReport>,
+    /// Its vector table.
+    pub vector_table: Option<VectorTableReport>,
+}
+
 /// Everything `inspect` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -198,6 +209,8 @@ pub struct Report {
     pub image_header: Option<ImageHeaderReport>,
     /// The vector table, when there is one.
     pub vector_table: Option<VectorTableReport>,
+    /// The update image, when the product header names one apart from the active image.
+    pub update_image: Option<UpdateImageReport>,
     /// ELF facts, for ELF input.
     pub elf: Option<ElfReport>,
     /// Every check, in the order run.
@@ -282,6 +295,7 @@ pub fn inspect(data: &[u8]) -> Report {
         image_address: None,
         image_header: None,
         vector_table: None,
+        update_image: None,
         elf: None,
         checks: Vec::new(),
     };
@@ -322,7 +336,7 @@ pub fn inspect(data: &[u8]) -> Report {
 }
 
 fn inspect_flash(data: &[u8], report: &mut Report) {
-    let mut located: Option<(u32, u64)> = None;
+    let mut located: Option<(u32, u32, u64)> = None;
     for offset in [0, PRODUCT_HEADER_COPY_OFFSET] {
         let mut s = Subject::new(&mut report.checks, format!("product header @{offset:#06x}"));
         let mut parsed = None;
@@ -383,17 +397,61 @@ fn inspect_flash(data: &[u8], report: &mut Report) {
                 .product_headers
                 .push(product_header_report(offset, p));
             if ok && located.is_none() {
-                located = Some((p.header.active_image, flash_size));
+                located = Some((p.header.active_image, p.header.update_image, flash_size));
             }
         }
     }
     // The ROM falls back to the copy; with neither valid, look where images usually are.
-    let (address, flash_size) = located.unwrap_or((
+    let (address, update, flash_size) = located.unwrap_or((
+        DEFAULT_IMAGE_ADDRESS,
         DEFAULT_IMAGE_ADDRESS,
         u64::from(crate::builder::FLASH_WINDOW),
     ));
     report.image_address = Some(address);
     inspect_image(data, address as usize, Some(address), flash_size, report);
+    if update != address {
+        inspect_update_slot(data, update, flash_size, report);
+    }
+}
+
+/// The update slot, when the product header names one apart from the active
+/// image: empty (erased, or beyond the end of a build output) or an image.
+fn inspect_update_slot(data: &[u8], update: u32, flash_size: u64, report: &mut Report) {
+    let offset = update as usize;
+    let head = data.get(offset..offset + 2);
+    if head == Some(&image_header::MAGIC[..]) {
+        let mut sub = Report {
+            kind: report.kind,
+            file_size: report.file_size,
+            product_headers: Vec::new(),
+            image_address: None,
+            image_header: None,
+            vector_table: None,
+            update_image: None,
+            elf: None,
+            checks: Vec::new(),
+        };
+        inspect_image(data, offset, Some(update), flash_size, &mut sub);
+        report.checks.append(&mut sub.checks);
+        report.update_image = Some(UpdateImageReport {
+            address: update,
+            image_header: sub.image_header,
+            vector_table: sub.vector_table,
+        });
+        return;
+    }
+    let mut s = Subject::new(&mut report.checks, format!("update slot @{offset:#06x}"));
+    s.run("contents", Severity::Warning, || match head {
+        None => Ok(format!(
+            "not in this file (it ends at {:#x}): nothing to check",
+            data.len()
+        )),
+        Some([0xFF, 0xFF]) => Ok("erased: no update image waiting".into()),
+        Some(m) => Err(format!(
+            "starts with {:02X} {:02X}: neither an image ('Qq') nor erased flash",
+            m[0], m[1]
+        )),
+    });
 }
 
 fn guess_flash_size(h: &ProductHeader) -> u64 {

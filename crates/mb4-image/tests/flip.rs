@@ -156,3 +156,37 @@ fn impossible_addresses_are_named() {
         assert!(f[0].detail.contains(needle), "{}", f[0].detail);
     }
 }
+
+#[test]
+fn the_update_slot_is_inspected_when_it_differs() {
+    use mb4_da1469x::flash::parts;
+    use mb4_image::builder::{make_flash_image, make_image};
+    let image = make_image(&common::payload(), &common::options()).unwrap();
+    let mut flash = make_flash_image(&image, parts().default_part(), 0x2000, 0x40000).unwrap();
+
+    // A build output: the update slot lies past the end of the file.
+    let r = inspect(&flash);
+    assert!(r.is_valid(), "{:#?}", failed(&r));
+    assert!(r.checks.iter().any(|c| c.subject == "update slot @0x40000"));
+
+    // A dump with an update image waiting (linked for 0x2000 like the active one,
+    // so its reset handler is checked against its own slot and fails).
+    flash.resize(0x40000, 0xFF);
+    flash.extend_from_slice(&image);
+    let r = inspect(&flash);
+    let u = r.update_image.as_ref().unwrap();
+    assert_eq!(u.image_header.as_ref().unwrap().size, 0x300);
+    assert_eq!(
+        failed(&r),
+        vec![("vector table @0x40400".to_string(), "reset handler")]
+    );
+
+    // Neither erased nor an image: a warning.
+    flash[0x40000] = 0x00;
+    let r = inspect(&flash);
+    assert_eq!(
+        failed(&r),
+        vec![("update slot @0x40000".to_string(), "contents")]
+    );
+    assert_eq!(r.errors().count(), 0);
+}

@@ -10,17 +10,19 @@ use mb4_image::builder::{self, ImageOptions};
 use mb4_image::elf;
 use mb4_image::inspect::{self, Report, Status};
 
-/// Build the bytes the DA1469x boot ROM accepts, or decode such bytes.
+/// Flash images: build the bytes the DA1469x boot ROM accepts, or decode them (also flash dumps).
 ///
 /// A flash image, from offset 0: product header 'Pp' at 0x0 and its copy at
 /// 0x1000, then the image at 0x2000: 'Qq' header padded to 0x400, then the
 /// vector table, code and data.
 ///
-///   mb4 image build zephyr.elf -o flash.bin     flash image for offset 0
+///   mb4 image build zephyr.elf -o flash.bin           flash image for offset 0
 ///   mb4 image build app.bin --image-only -o app.img   just the 'Qq' image
-///   mb4 image inspect flash.bin                 decode and check it
-///   mb4 image flash-parts                       the flash parts --flash knows
+///   mb4 image inspect flash.bin                       decode and check it
+///   mb4 image inspect band-dump.bin                   a flash dump read over SWD
+///   mb4 image flash-parts                             the parts --flash knows
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct Cmd {
     #[command(subcommand)]
     what: What,
@@ -28,9 +30,7 @@ pub struct Cmd {
 
 #[derive(Debug, Subcommand)]
 enum What {
-    /// Make a flash image (or with --image-only a bare 'Qq' image) from an ELF or a raw binary.
     Build(Build),
-    /// Decode a flash image, an image, a raw flash dump or an ELF, and check everything.
     Inspect(Inspect),
     /// List the flash parts --flash accepts, with JEDEC ID, size and product-header values.
     FlashParts {
@@ -40,7 +40,7 @@ enum What {
     },
 }
 
-/// Make a flash image from an ELF or a raw binary.
+/// Make a flash image (or with --image-only a bare 'Qq' image) from an ELF or a raw binary.
 ///
 /// An ELF (Zephyr's zephyr.elf, a Rust firmware) is placed where it was
 /// linked: its lowest load address must be the vector table at
@@ -80,9 +80,11 @@ struct Build {
     image_only: bool,
 }
 
-/// Decode and check a flash image, an image, a raw flash dump or an ELF.
+/// Decode and check a flash image, a 'Qq' image, a raw flash dump or an ELF.
 ///
-/// Exits non-zero when a check of severity error fails (bad CRC, truncated,
+/// Shows both product-header copies (flash commands named), the image header
+/// and its sections, and the vector table, then every check with what it
+/// found. Exits non-zero when a check of severity error fails (bad CRC, truncated,
 /// impossible address, …); warnings (padding, version text) do not.
 #[derive(Debug, Args)]
 struct Inspect {
@@ -313,6 +315,25 @@ pub fn render(name: &str, r: &Report) -> String {
             v.reset_handler,
             v.reset_handler_region.as_deref().unwrap_or("unmapped")
         );
+    }
+    if let Some(u) = &r.update_image {
+        let _ = writeln!(o, "\nupdate image @{:#06x}", u.address);
+        if let Some(h) = &u.image_header {
+            let _ = writeln!(o, "  size            {} bytes", h.size);
+            let _ = writeln!(o, "  CRC32           {:#010x}", h.crc32);
+            let _ = writeln!(o, "  version         {:?}", h.version);
+            let _ = writeln!(o, "  timestamp       {} ({})", h.timestamp, h.timestamp_utc);
+            let signed = if h.signature.is_some() {
+                "signed"
+            } else {
+                "not signed"
+            };
+            let _ = writeln!(o, "  security        {signed}");
+        }
+        if let Some(v) = &u.vector_table {
+            let _ = writeln!(o, "  initial SP      {:#010x}", v.initial_sp);
+            let _ = writeln!(o, "  reset handler   {:#010x}", v.reset_handler);
+        }
     }
     let _ = writeln!(o, "\nchecks");
     for c in &r.checks {
