@@ -114,14 +114,31 @@ impl Bus for RamMap {
 
     #[inline(always)]
     fn write(&mut self, addr: u32, size: Size, value: u32) -> Result<(), BusError> {
-        let n = size.bytes() as usize;
-        match self.slice_mut(addr, n) {
-            Some(s) => {
-                s.copy_from_slice(&value.to_le_bytes()[..n]);
-                Ok(())
+        if let Some(i) = self.slots[(addr >> GRAIN_SHIFT) as usize] {
+            let r = &mut self.regions[i];
+            let off = (addr - r.base) as usize;
+            match size {
+                Size::Word => {
+                    if let Some(b) = r.mem.get_mut(off..off + 4) {
+                        b.copy_from_slice(&value.to_le_bytes());
+                        return Ok(());
+                    }
+                }
+                Size::Half => {
+                    if let Some(b) = r.mem.get_mut(off..off + 2) {
+                        b.copy_from_slice(&(value as u16).to_le_bytes());
+                        return Ok(());
+                    }
+                }
+                Size::Byte => {
+                    if let Some(b) = r.mem.get_mut(off) {
+                        *b = value as u8;
+                        return Ok(());
+                    }
+                }
             }
-            None => Err(BusError { addr }),
         }
+        Err(BusError { addr })
     }
 
     fn code_cacheable(&self, addr: u32) -> bool {

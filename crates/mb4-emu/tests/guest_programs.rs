@@ -85,3 +85,15 @@ fn integer_operations_match_qemu() {
         assert_eq!(exit, Exit::Exited(0), "ops.c built with {opt}");
     }
 }
+
+#[test]
+fn exceptions_match_qemu() {
+    for opt in ["-O0", "-O2"] {
+        let Some(elf) = build("exceptions", &["start.c", "exceptions.c"], opt) else {
+            return;
+        };
+        let (exit, out) = run(&elf);
+        assert_eq!(out, expected("exceptions"), "exceptions.c built with {opt}");
+        assert_eq!(exit, Exit::Exited(0), "exceptions.c built with {opt}");
+    }
+}

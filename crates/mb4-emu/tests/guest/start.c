@@ -9,11 +9,16 @@ void svc_handler(void) __attribute__((weak, alias("default_handler")));
 void systick_handler(void) __attribute__((weak, alias("default_handler")));
 void hardfault_handler(void) __attribute__((weak, alias("default_handler")));
 void usagefault_handler(void) __attribute__((weak, alias("default_handler")));
+void busfault_handler(void) __attribute__((weak, alias("default_handler")));
+void pendsv_handler(void) __attribute__((weak, alias("default_handler")));
+void irq_handler(void) __attribute__((weak, alias("default_handler")));
 
+#define IRQ4 irq_handler, irq_handler, irq_handler, irq_handler
 __attribute__((section(".vectors"), used)) void (*const vectors[16 + 32])(void) = {
     (void (*)(void))&_stack_top, reset_handler, default_handler, hardfault_handler,
-    default_handler, default_handler, usagefault_handler, 0, 0, 0, 0, svc_handler,
-    default_handler, 0, default_handler, systick_handler,
+    default_handler, busfault_handler, usagefault_handler, 0, 0, 0, 0, svc_handler,
+    default_handler, 0, pendsv_handler, systick_handler,
+    IRQ4, IRQ4, IRQ4, IRQ4, IRQ4, IRQ4, IRQ4, IRQ4,
 };
 
 static inline uint32_t semihost(uint32_t op, const void *arg) {
