@@ -303,10 +303,7 @@ pub fn inspect(data: &[u8]) -> Report {
     if elf::is_elf(data) {
         report.kind = InputKind::Elf;
         inspect_elf(data, &mut report);
-    } else if at(0, &product_header::MAGIC)
-        || at(PRODUCT_HEADER_COPY_OFFSET, &product_header::MAGIC)
-        || at(DEFAULT_IMAGE_ADDRESS as usize, &image_header::MAGIC)
-    {
+    } else if at(0, &product_header::MAGIC) {
         report.kind = InputKind::FlashImage;
         inspect_flash(data, &mut report);
     } else if at(0, &image_header::MAGIC) {
@@ -318,6 +315,12 @@ pub fn inspect(data: &[u8]) -> Report {
             u64::from(crate::builder::FLASH_WINDOW),
             &mut report,
         );
+    } else if at(PRODUCT_HEADER_COPY_OFFSET, &product_header::MAGIC)
+        || at(DEFAULT_IMAGE_ADDRESS as usize, &image_header::MAGIC)
+    {
+        // A flash image whose first product header is damaged.
+        report.kind = InputKind::FlashImage;
+        inspect_flash(data, &mut report);
     } else {
         let start: Vec<String> = data.iter().take(4).map(|b| format!("{b:02X}")).collect();
         let detail = if data.is_empty() {
