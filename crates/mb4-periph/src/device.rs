@@ -10,10 +10,14 @@ use crate::regmap::RegError;
 use crate::time::Instant;
 
 /// Interrupt request lines into the NVIC, as levels (a peripheral holds its
-/// line high while its interrupt condition stands, as DA1469x blocks do).
+/// line high while its interrupt condition stands, as most DA1469x blocks do),
+/// plus pulses for the few sources that only strobe their line (XTAL32M_RDY,
+/// PLL_LOCK): the NVIC latches a pulse as pending even while the line is
+/// disabled, and the machine collects them with [`IrqLines::take_pulses`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IrqLines {
     level: u64,
+    pulses: u64,
 }
 
 impl IrqLines {
@@ -35,6 +39,17 @@ impl IrqLines {
     /// All lines as a bit mask.
     pub fn levels(&self) -> u64 {
         self.level
+    }
+
+    /// Strobe line `n` (0..64): one edge for the NVIC to latch.
+    pub fn pulse(&mut self, n: u32) {
+        debug_assert!(n < 64);
+        self.pulses |= 1 << n;
+    }
+
+    /// Pulses since the last call, as a bit mask.
+    pub fn take_pulses(&mut self) -> u64 {
+        std::mem::take(&mut self.pulses)
     }
 }
 
@@ -91,5 +106,9 @@ mod tests {
         assert!(l.is_high(17) && l.is_high(39) && !l.is_high(16));
         l.set(17, false);
         assert_eq!(l.levels(), 1 << 39);
+        l.pulse(26);
+        assert_eq!(l.levels(), 1 << 39, "a pulse is not a level");
+        assert_eq!(l.take_pulses(), 1 << 26);
+        assert_eq!(l.take_pulses(), 0);
     }
 }
