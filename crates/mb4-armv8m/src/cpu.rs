@@ -134,7 +134,9 @@ pub struct Cpu {
     /// core ready to leave sleep; the run loop then re-evaluates.
     pub(crate) attention: bool,
     pub(crate) cycles: u64,
-    pub(crate) instret: u64,
+    /// Cycles not spent retiring an instruction (stalls, exception entry,
+    /// sleep): instructions = cycles - other_cycles, so the hot loop counts once.
+    pub(crate) other_cycles: u64,
     pub(crate) sys: System,
     pub(crate) cache: CodeCache,
     pub(crate) breakpoints: Vec<u32>,
@@ -171,7 +173,7 @@ impl Cpu {
             reset_requested: false,
             attention: true,
             cycles: 0,
-            instret: 0,
+            other_cycles: 0,
             sys: System::new(&config),
             cache: CodeCache::new(),
             breakpoints: Vec::new(),
@@ -183,11 +185,11 @@ impl Cpu {
     /// at `vtor`: SP = word 0, PC = word 1. The cycle counter keeps counting.
     pub fn reset<B: Bus>(&mut self, bus: &mut B, vtor: u32) -> Result<(), BusError> {
         let cycles = self.cycles;
-        let instret = self.instret;
+        let other_cycles = self.other_cycles;
         let breakpoints = std::mem::take(&mut self.breakpoints);
         *self = Cpu::new(self.config.clone());
         self.cycles = cycles;
-        self.instret = instret;
+        self.other_cycles = other_cycles;
         self.breakpoints = breakpoints;
         self.sys.scb.vtor = vtor & !0x7f;
         let sp = bus.read(vtor, Size::Word)?;
@@ -211,7 +213,14 @@ impl Cpu {
 
     /// Instructions retired since power-on.
     pub fn instructions(&self) -> u64 {
-        self.instret
+        self.cycles - self.other_cycles
+    }
+
+    /// Spends `n` cycles that retire no instruction.
+    #[inline(always)]
+    pub(crate) fn stall(&mut self, n: u64) {
+        self.cycles += n;
+        self.other_cycles += n;
     }
 
     /// Address of the next instruction.

@@ -175,7 +175,7 @@ impl Cpu {
             self.sys.nvic.set_pending(exc::BUS_FAULT);
         }
         self.enter_handler(bus, e);
-        self.cycles += 12;
+        self.stall(12);
     }
 
     /// The part of entry shared with tail-chaining: switch to Handler mode on
@@ -259,7 +259,7 @@ impl Cpu {
             if p < returning_prio {
                 self.r[14] = exc_return;
                 self.enter_handler(bus, next);
-                self.cycles += 6;
+                self.stall(6);
                 return Ok(());
             }
         }
@@ -307,7 +307,7 @@ impl Cpu {
             self.ipsr = if to_thread { 0 } else { frame_ipsr.max(1) };
             return Err(Fault::InvalidPc);
         }
-        self.cycles += 10;
+        self.stall(10);
         if to_thread && self.sys.scb.scr & SCR_SLEEPONEXIT != 0 {
             self.sleeping = true;
         }

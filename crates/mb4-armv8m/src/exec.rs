@@ -159,6 +159,7 @@ impl Cpu {
         }
         if addr & 1 == 0 {
             self.thumb = false; // INVSTATE on the next instruction
+            self.attention = true;
         }
         Ok(Flow::Branch(addr & !1))
     }
@@ -252,7 +253,7 @@ impl Cpu {
                 self.r[i] = *v;
             }
         }
-        self.cycles += u64::from(count);
+        self.stall(u64::from(count));
         if list & (1 << 15) != 0 {
             return self.bx_write(bus, vals[15]);
         }
@@ -294,7 +295,7 @@ impl Cpu {
                 base.wrapping_add(4 * count)
             };
         }
-        self.cycles += u64::from(count);
+        self.stall(u64::from(count));
         Ok(Flow::Next)
     }
 
@@ -601,6 +602,7 @@ impl Cpu {
                 self.r[14] = pc.wrapping_add(2) | 1;
                 if t & 1 == 0 {
                     self.thumb = false;
+                    self.attention = true;
                 }
                 Ok(Flow::Branch(t & !1))
             }
@@ -912,7 +914,7 @@ impl Cpu {
                         self.r[usize::from(rn)] = oa;
                     }
                 }
-                self.cycles += 1;
+                self.stall(1);
                 Ok(Flow::Next)
             }
 
@@ -1363,7 +1365,7 @@ impl Cpu {
                 } else {
                     n / m
                 };
-                self.cycles += 1;
+                self.stall(1);
                 Ok(self.write_reg(rd, r))
             }
         }

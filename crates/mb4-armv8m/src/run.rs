@@ -31,23 +31,31 @@ impl Cpu {
     /// run, whatever the budget slicing.
     pub fn run<B: Bus>(&mut self, bus: &mut B, budget: u64) -> StopReason {
         let end = self.cycles.saturating_add(budget);
+        if self.breakpoints.is_empty() {
+            self.run_loop::<B, false>(bus, end)
+        } else {
+            self.run_loop::<B, true>(bus, end)
+        }
+    }
+
+    /// The hot loop. Per instruction it tests only `attention` and the cycle
+    /// limit; everything rare (timers, exceptions, sleep, T bit) is behind
+    /// `attention`. `BREAKPOINTS` compiles the breakpoint test in or out.
+    fn run_loop<B: Bus, const BREAKPOINTS: bool>(&mut self, bus: &mut B, end: u64) -> StopReason {
         let mut first = true;
         loop {
-            let timer = self.sys.systick.next_fire.unwrap_or(u64::MAX);
-            if self.attention || self.cycles >= end.min(timer) {
-                if let Some(stop) = self.between_instructions(bus, end) {
+            if let Some(stop) = self.between_instructions(bus, end) {
+                return stop;
+            }
+            let limit = end.min(self.sys.systick.next_fire.unwrap_or(u64::MAX));
+            while !self.attention && self.cycles < limit {
+                if BREAKPOINTS && !first && self.breakpoints.contains(&self.pc) {
+                    return StopReason::Breakpoint { addr: self.pc };
+                }
+                first = false;
+                if let Some(stop) = self.step_one(bus) {
                     return stop;
                 }
-                if self.attention {
-                    continue;
-                }
-            }
-            if !self.breakpoints.is_empty() && !first && self.breakpoints.contains(&self.pc) {
-                return StopReason::Breakpoint { addr: self.pc };
-            }
-            first = false;
-            if let Some(stop) = self.step_one(bus) {
-                return stop;
             }
         }
     }
@@ -55,16 +63,14 @@ impl Cpu {
     /// Executes exactly one instruction (or takes one pending exception, or
     /// does nothing if asleep).
     pub fn step<B: Bus>(&mut self, bus: &mut B) -> StopReason {
-        if self.attention {
-            let end = self.cycles;
-            if let Some(stop) = self.between_instructions(bus, end.saturating_add(1)) {
-                return stop;
-            }
-            if self.ipsr != 0 && self.attention {
-                // An exception was just taken: that is the step.
-                self.attention = false;
-                return StopReason::Stepped;
-            }
+        let was_attention = self.attention;
+        let end = self.cycles.saturating_add(1);
+        if let Some(stop) = self.between_instructions(bus, end) {
+            return stop;
+        }
+        if was_attention && self.attention {
+            // An exception was just taken (or a fault raised): that is the step.
+            return StopReason::Stepped;
         }
         self.step_one(bus).unwrap_or(StopReason::Stepped)
     }
@@ -73,7 +79,8 @@ impl Cpu {
     /// (with `attention` still set if it must be called again first).
     fn between_instructions<B: Bus>(&mut self, bus: &mut B, end: u64) -> Option<StopReason> {
         if self.locked_up {
-            self.cycles = self.cycles.max(end);
+            let idle = end.saturating_sub(self.cycles);
+            self.stall(idle);
             return Some(StopReason::Lockup);
         }
         if self.reset_requested {
@@ -88,6 +95,13 @@ impl Cpu {
                 self.sys.nvic.set_pending(exc::SYSTICK);
                 self.event = true;
             }
+        }
+        if !self.thumb && !self.sleeping {
+            // EPSR.T clear (a BX to an even address): INVSTATE before executing.
+            let pc = self.pc;
+            self.take_fault(bus, Fault::InvalidState, pc);
+            self.attention = true;
+            return None;
         }
         if let Some(e) = self.preempting_exception() {
             self.sleeping = false;
@@ -104,12 +118,14 @@ impl Cpu {
             }
             match self.sys.systick.next_fire {
                 Some(t) if t < end => {
-                    self.cycles = self.cycles.max(t);
+                    let idle = t.saturating_sub(self.cycles);
+                    self.stall(idle);
                     self.attention = true;
                     return None;
                 }
                 _ => {
-                    self.cycles = self.cycles.max(end);
+                    let idle = end.saturating_sub(self.cycles);
+                    self.stall(idle);
                     self.attention = true;
                     return Some(StopReason::Sleeping);
                 }
@@ -141,10 +157,6 @@ impl Cpu {
     #[inline(always)]
     fn step_one<B: Bus>(&mut self, bus: &mut B) -> Option<StopReason> {
         let pc = self.pc;
-        if !self.thumb {
-            self.take_fault(bus, Fault::InvalidState, pc);
-            return None;
-        }
         let d = match self.fetch(bus, pc) {
             Ok(d) => d,
             Err(f) => {
@@ -154,7 +166,6 @@ impl Cpu {
         };
         let next = pc.wrapping_add(u32::from(d.len));
         self.cycles += 1;
-        self.instret += 1;
         let in_it = self.it != 0;
         if in_it && !self.cond_passed(self.it >> 4) {
             self.pc = next;
@@ -185,7 +196,7 @@ impl Cpu {
                 return Some(StopReason::Semihosting);
             }
             Ok(Flow::Bkpt(imm)) => {
-                self.instret -= 1;
+                self.other_cycles += 1;
                 return Some(StopReason::Bkpt { imm });
             }
             Ok(Flow::Sleep) => {
@@ -197,7 +208,7 @@ impl Cpu {
                 self.attention = true;
             }
             Err(f) => {
-                self.instret -= 1;
+                self.other_cycles += 1;
                 self.take_fault(bus, f, pc);
             }
         }
