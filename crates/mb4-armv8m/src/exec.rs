@@ -418,6 +418,59 @@ impl Cpu {
         self.r[usize::from(rdhi)] = (r >> 32) as u32;
     }
 
+    /// The parallel add/subtract family (SADD16, UQSUB8, SHASX, ...):
+    /// `op` picks lanes and operations, `u` unsigned, `kind` 0 plain (GE),
+    /// 1 saturating, 2 halving.
+    fn parallel(&mut self, op: u8, u: bool, kind: u8, a: u32, b: u32) -> Result<u32, Fault> {
+        if kind == 3 || op == 3 || op == 7 {
+            return Err(Fault::Undefined);
+        }
+        let bytes = op == 0 || op == 4;
+        let (lanes, width) = if bytes { (4, 8) } else { (2, 16) };
+        let lane = |x: u32, i: u32| -> i64 {
+            let raw = (x >> (width * i)) & ((1 << width) - 1);
+            if u {
+                i64::from(raw)
+            } else {
+                i64::from(sign_extend(raw, width) as i32)
+            }
+        };
+        let mut out = 0u32;
+        let mut ge = 0u8;
+        for i in 0..lanes {
+            // Which lane of b, and add or subtract.
+            let (bi, add) = match op {
+                0 | 1 => (i, true),
+                4 | 5 => (i, false),
+                2 => (1 - i, i == 1), // ASX: lo = a0 - b1, hi = a1 + b0
+                _ => (1 - i, i == 0), // SAX: lo = a0 + b1, hi = a1 - b0
+            };
+            let x = lane(a, i);
+            let y = lane(b, bi);
+            let r = if add { x + y } else { x - y };
+            let (val, ge_lane) = match kind {
+                0 => (r as u32, if u && add { r >= 1 << width } else { r >= 0 }),
+                1 => (
+                    if u {
+                        unsigned_sat_q(r, width).0
+                    } else {
+                        signed_sat_q(r, width).0
+                    },
+                    false,
+                ),
+                _ => ((r >> 1) as u32, false),
+            };
+            out |= (val & ((1 << width) - 1)) << (width * i);
+            if ge_lane {
+                ge |= if bytes { 1 << i } else { 3 << (2 * i) };
+            }
+        }
+        if kind == 0 {
+            self.ge = ge;
+        }
+        Ok(out)
+    }
+
     // ---- the executor -------------------------------------------------------
 
     /// Executes one decoded instruction at `pc` of length `len`.
@@ -920,6 +973,31 @@ impl Cpu {
 
             // -- t32.decode: data processing
             Op::DP_r {
+                op: 6,
+                s: 0,
+                rn,
+                rd,
+                ty,
+                rm,
+                imm,
+            } => {
+                // PKHBT (tb = 0: Rm LSL imm into the top) / PKHTB (ASR imm into the bottom).
+                let tb = ty & 2 != 0;
+                let (b, _) = shift_imm_c(
+                    self.rg(rm),
+                    if tb { ASR } else { LSL },
+                    u32::from(imm),
+                    self.c,
+                );
+                let a = self.rg(rn);
+                let v = if tb {
+                    (a & 0xffff_0000) | (b & 0xffff)
+                } else {
+                    (a & 0xffff) | (b & 0xffff_0000)
+                };
+                Ok(self.write_reg(rd, v))
+            }
+            Op::DP_r {
                 op,
                 s,
                 rn,
@@ -963,7 +1041,13 @@ impl Cpu {
                 imm,
             } => {
                 if sh != 0 && imm == 0 {
-                    return Err(Fault::Undefined); // SSAT16 (DSP): not yet
+                    // SSAT16: each halfword to sat+1 bits.
+                    let v = self.rg(rn);
+                    let n = u32::from(sat & 0xf) + 1;
+                    let (lo, q1) = signed_sat_q(i64::from(v as u16 as i16), n);
+                    let (hi, q2) = signed_sat_q(i64::from((v >> 16) as u16 as i16), n);
+                    self.q |= q1 || q2;
+                    return Ok(self.write_reg(rd, (lo & 0xffff) | (hi << 16)));
                 }
                 let (x, _) = shift_imm_c(
                     self.rg(rn),
@@ -985,7 +1069,13 @@ impl Cpu {
                 imm,
             } => {
                 if sh != 0 && imm == 0 {
-                    return Err(Fault::Undefined); // USAT16 (DSP): not yet
+                    // USAT16: each halfword to sat bits.
+                    let v = self.rg(rn);
+                    let n = u32::from(sat & 0xf);
+                    let (lo, q1) = unsigned_sat_q(i64::from(v as u16 as i16), n);
+                    let (hi, q2) = unsigned_sat_q(i64::from((v >> 16) as u16 as i16), n);
+                    self.q |= q1 || q2;
+                    return Ok(self.write_reg(rd, (lo & 0xffff) | (hi << 16)));
                 }
                 let (x, _) = shift_imm_c(
                     self.rg(rn),
@@ -1183,6 +1273,43 @@ impl Cpu {
                     _ => return Err(Fault::Undefined),
                 };
                 Ok(self.write_reg(rd, r))
+            }
+            Op::PARALLEL {
+                op,
+                rn,
+                rd,
+                u,
+                kind,
+                rm,
+            } => {
+                let v = self.parallel(op, u != 0, kind, self.rg(rn), self.rg(rm))?;
+                Ok(self.write_reg(rd, v))
+            }
+            Op::QADDSUB { rn, rd, op, rm } => {
+                let mut q = false;
+                let mut b = i64::from(self.rg(rn) as i32);
+                if op & 1 != 0 {
+                    let (d, q1) = signed_sat_q(2 * b, 32);
+                    b = i64::from(d as i32);
+                    q |= q1;
+                }
+                let a = i64::from(self.rg(rm) as i32);
+                let (r, q2) = signed_sat_q(if op & 2 != 0 { a - b } else { a + b }, 32);
+                self.q |= q || q2;
+                Ok(self.write_reg(rd, r))
+            }
+            Op::SEL { rn, rd, rm } => {
+                let (a, b) = (self.rg(rn), self.rg(rm));
+                let mut v = 0;
+                for i in 0..4 {
+                    let lane = 0xffu32 << (8 * i);
+                    v |= if self.ge & (1 << i) != 0 {
+                        a & lane
+                    } else {
+                        b & lane
+                    };
+                }
+                Ok(self.write_reg(rd, v))
             }
             Op::REV_w { rd, rm, .. } => Ok(self.write_reg(rd, self.rg(rm).swap_bytes())),
             Op::REV16_w { rd, rm, .. } => {

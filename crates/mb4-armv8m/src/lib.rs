@@ -13,7 +13,7 @@
 //! multi-register transfers, divides and exception entry): the same program
 //! and inputs give the same run.
 //!
-//! Not modelled yet: the DSP extension, the FPU instructions, MPU enforcement,
+//! Not modelled yet: the FPU instructions, MPU enforcement,
 //! stack limit checks, lazy FP stacking (see the crate README).
 
 mod alu;

@@ -97,3 +97,15 @@ fn exceptions_match_qemu() {
         assert_eq!(exit, Exit::Exited(0), "exceptions.c built with {opt}");
     }
 }
+
+#[test]
+fn dsp_extension_matches_qemu() {
+    for opt in ["-O0", "-O2"] {
+        let Some(elf) = build("dsp", &["start.c", "dsp.c"], opt) else {
+            return;
+        };
+        let (exit, out) = run(&elf);
+        assert_eq!(out, expected("dsp"), "dsp.c built with {opt}");
+        assert_eq!(exit, Exit::Exited(0), "dsp.c built with {opt}");
+    }
+}
