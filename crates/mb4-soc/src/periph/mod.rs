@@ -20,11 +20,11 @@ pub mod crg_top;
 pub mod crg_xtal;
 pub mod gpreg;
 // pub mod otpc;
-// pub mod pdc;
+pub mod pdc;
 // pub mod qspic;
 // pub mod rtc;
 // pub mod sys_wdog;
-// pub mod timer;
+pub mod timer;
 // pub mod uart;
 pub mod wakeup;
 
