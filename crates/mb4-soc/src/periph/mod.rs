@@ -19,6 +19,7 @@ pub mod crg_sys;
 pub mod crg_top;
 pub mod crg_xtal;
 pub mod gpreg;
+pub mod lcdc;
 // pub mod otpc;
 pub mod pdc;
 // pub mod qspic;
