@@ -667,6 +667,12 @@ impl Lcdc {
         }
     }
 
+    /// Whether bytes or a frame wait for [`Lcdc::service`] (so the machine
+    /// can skip the call, and the memory borrow, when nothing does).
+    pub fn wants_service(&self) -> bool {
+        !self.outbox.is_empty()
+    }
+
     /// Take what the model could not do as silicon would.
     pub fn take_reports(&mut self) -> Vec<Report> {
         std::mem::take(&mut self.reports)
@@ -1020,6 +1026,14 @@ mod tests {
         );
         assert_eq!(b.lcdc.next_event(), Some(Instant(500_000)));
         assert!(b.panel.log.is_empty(), "nothing leaves before its time");
+        assert!(!b.lcdc.wants_service(), "nothing has left yet");
+        b.now = Instant(500_000);
+        let mut cx = Context {
+            now: b.now,
+            irqs: &mut b.irqs,
+        };
+        b.lcdc.advance(&mut cx);
+        assert!(b.lcdc.wants_service(), "the command byte left");
         for p in [0x04, 0x00, 0x7B] {
             b.send(false, p);
         }
