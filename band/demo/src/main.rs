@@ -57,14 +57,13 @@ fn move_vector_table_to_ram() {
 extern "C" fn demo_main() -> ! {
     move_vector_table_to_ram();
 
-    // PD_TIM holds CRG_XTAL and TIMER2; PD_COM the UART and GPIO; PD_PER the LCDC pads.
-    power::power_up(power::Domain::Tim);
+    // PD_COM holds the UART and GPIO; PD_TIM CRG_XTAL and TIMER2; PD_PER the LCDC pads.
     power::power_up(power::Domain::Com);
+    power::power_up(power::Domain::Tim);
     power::power_up(power::Domain::Per);
-    clock::xtal32m_start();
-    clock::switch_to_xtal32m();
-    clock::lp_clock_xtal32k();
 
+    // The console first, so that a hang in what follows is visible: the UART
+    // runs from DIVN (32 MHz from RC32M now, from the crystal after the switch).
     CONSOLE_TX.set_function(func::UART_TX, true);
     CONSOLE_RX.set_function(func::UART_RX, false);
     let mut console = Uart::init(CONSOLE_BAUD);
@@ -73,6 +72,10 @@ extern "C" fn demo_main() -> ! {
         "\nmb4 demo {} (DA1469x, bare metal)",
         env!("CARGO_PKG_VERSION")
     );
+
+    clock::xtal32m_start();
+    clock::switch_to_xtal32m();
+    clock::lp_clock_xtal32k();
     let _ = writeln!(console, "clock: sys_clk XTAL32M, lp_clk XTAL32K");
 
     match panel::show_picture() {
