@@ -20,13 +20,13 @@ pub mod crg_top;
 pub mod crg_xtal;
 pub mod gpreg;
 pub mod lcdc;
-// pub mod otpc;
+pub mod otpc;
 pub mod pdc;
-// pub mod qspic;
+pub mod qspic;
 // pub mod rtc;
 // pub mod sys_wdog;
 pub mod timer;
-// pub mod uart;
+pub mod uart;
 pub mod wakeup;
 
 /// A write that changed bits whose behaviour is not modelled.
