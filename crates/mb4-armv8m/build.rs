@@ -9,6 +9,7 @@ fn main() {
     let tables = [
         ("t16.decode", 16, "decode_t16"),
         ("t32.decode", 32, "decode_t32"),
+        ("vfp.decode", 32, "decode_vfp"),
     ];
     let mut parsed = Vec::new();
     for (file, width, _) in &tables {

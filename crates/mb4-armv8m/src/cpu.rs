@@ -90,6 +90,9 @@ pub enum Reg {
     Basepri,
     Faultmask,
     Control,
+    /// S0..S31.
+    S(u8),
+    Fpscr,
 }
 
 /// The Cortex-M33 core.
@@ -119,6 +122,9 @@ pub struct Cpu {
     pub(crate) basepri: u8,
     /// CONTROL: bit 0 nPRIV, bit 1 SPSEL, bit 2 FPCA.
     pub(crate) control: u32,
+    /// FPU registers S0..S31 (D0..D15 are pairs) and FPSCR.
+    pub(crate) s: [u32; 32],
+    pub(crate) fpscr: u32,
     /// The local exclusive monitor: the address LDREX tagged.
     pub(crate) monitor: Option<u32>,
     /// The WFE event register.
@@ -164,6 +170,8 @@ impl Cpu {
             faultmask: false,
             basepri: 0,
             control: 0,
+            s: [0; 32],
+            fpscr: 0,
             monitor: None,
             event: false,
             sleeping: false,
@@ -351,6 +359,8 @@ impl Cpu {
             Reg::Basepri => u32::from(self.basepri),
             Reg::Faultmask => u32::from(self.faultmask),
             Reg::Control => self.control,
+            Reg::S(n) => self.s[usize::from(n & 31)],
+            Reg::Fpscr => self.fpscr,
         }
     }
 
@@ -367,6 +377,8 @@ impl Cpu {
             Reg::Basepri => self.basepri = value as u8,
             Reg::Faultmask => self.faultmask = value & 1 != 0,
             Reg::Control => self.write_control(value),
+            Reg::S(n) => self.s[usize::from(n & 31)] = value,
+            Reg::Fpscr => self.fpscr = value & 0xf7c0_009f,
         }
         self.attention = true;
     }

@@ -26,7 +26,7 @@ pub fn decode(hw1: u16, hw2: u16) -> Decoded {
     if is_32bit(hw1) {
         let insn = (u32::from(hw1) << 16) | u32::from(hw2);
         Decoded {
-            op: decode_t32(insn),
+            op: decode_t32(insn).or_else(|| decode_vfp(insn)),
             len: 4,
         }
     } else {
@@ -72,6 +72,16 @@ fn bl_offset(x: u32) -> u32 {
     let i2 = !(j2 ^ s) & 1;
     let v = (s << 24) | (i1 << 23) | (i2 << 22) | ((x & 0x1f_ffff) << 1);
     (((v << 7) as i32) >> 7) as u32
+}
+
+/// VFPExpandImm for single precision: imm8 = abcdefgh gives
+/// a : NOT(b) : bbbbb : cd : efgh : 19 zeros.
+fn vfp_expand_imm(imm8: u32) -> u32 {
+    let a = (imm8 >> 7) & 1;
+    let b = (imm8 >> 6) & 1;
+    let cd = (imm8 >> 4) & 3;
+    let efgh = imm8 & 0xf;
+    (a << 31) | ((b ^ 1) << 30) | (if b != 0 { 0x1f << 25 } else { 0 }) | (cd << 23) | (efgh << 19)
 }
 
 /// ThumbExpandImm (ARMv8-M ARM, "Modified immediate constants"): the 12-bit

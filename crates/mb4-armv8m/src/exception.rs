@@ -31,7 +31,9 @@ pub enum Fault {
 /// EXC_RETURN bits (v8-M, as a core without the Security Extension that
 /// reports Secure-state values, like QEMU's mps2-an505): prefix 0xFF, S, DCRS,
 /// FType (no FP frame), ES.
-const EXC_RETURN_BASE: u32 = 0xffff_ffe1 | 0x10;
+const EXC_RETURN_BASE: u32 = 0xffff_ffe1 | EXC_RETURN_FTYPE;
+/// Set: standard 8-word frame; clear: extended frame with FP state.
+const EXC_RETURN_FTYPE: u32 = 1 << 4;
 const EXC_RETURN_MODE_THREAD: u32 = 1 << 3;
 const EXC_RETURN_SPSEL: u32 = 1 << 2;
 
@@ -141,7 +143,12 @@ impl Cpu {
         let was_psp = self.psp_active();
         let sp = self.r[13];
         let align = sp & 4 != 0;
-        let frame = sp.wrapping_sub(0x20) & !7;
+        // With an active FP context (CONTROL.FPCA) the frame is extended with
+        // S0-S15 and FPSCR. They are saved at once, not lazily: the guest sees
+        // the same values either way, only the moment of the writes differs.
+        let fp = self.control & 4 != 0;
+        let size = if fp { 0x68 } else { 0x20 };
+        let frame = sp.wrapping_sub(size) & !7;
         let xpsr = (self.xpsr() & !(1 << 9)) | (u32::from(align) << 9);
         let words = [
             self.r[0],
@@ -161,8 +168,28 @@ impl Cpu {
                 break;
             }
         }
+        if fp && stack_ok {
+            for i in 0..17u32 {
+                let v = if i < 16 {
+                    self.s[i as usize]
+                } else {
+                    self.fpscr
+                };
+                if self
+                    .bus_write(bus, frame.wrapping_add(0x20 + 4 * i), Size::Word, v)
+                    .is_err()
+                {
+                    stack_ok = false;
+                    break;
+                }
+            }
+            self.sys.fpu.fpcar = frame.wrapping_add(0x20);
+        }
         self.r[13] = frame;
         let mut lr = EXC_RETURN_BASE;
+        if fp {
+            lr &= !EXC_RETURN_FTYPE;
+        }
         if was_thread {
             lr |= EXC_RETURN_MODE_THREAD;
         }
@@ -184,6 +211,7 @@ impl Cpu {
         let was_psp = self.psp_active();
         self.ipsr = e;
         self.control &= !2; // SPSEL = 0 in Handler mode
+        self.control &= !4; // FPCA = 0: the handler starts without FP context
         self.switch_stacks_if(was_psp, false);
         self.it = 0;
         self.monitor = None;
@@ -286,6 +314,23 @@ impl Cpu {
                 }
             }
         }
+        let fp = exc_return & EXC_RETURN_FTYPE == 0;
+        if fp {
+            for i in 0..17u32 {
+                match self.bus_read(bus, frame.wrapping_add(0x20 + 4 * i), Size::Word) {
+                    Ok(v) if i < 16 => self.s[i as usize] = v,
+                    Ok(v) => self.fpscr = v & 0xf7c0_009f,
+                    Err(_) => {
+                        self.sys.scb.cfsr |= CFSR_UNSTKERR;
+                        self.sys.nvic.set_pending(exc::BUS_FAULT);
+                        return Ok(());
+                    }
+                }
+            }
+            self.control |= 4;
+        } else {
+            self.control &= !4;
+        }
         let xpsr = w[7];
         self.r[0] = w[0];
         self.r[1] = w[1];
@@ -294,8 +339,9 @@ impl Cpu {
         self.r[12] = w[4];
         self.r[14] = w[5];
         self.pc = w[6] & !1;
+        let size = if fp { 0x68 } else { 0x20 };
         self.r[13] = frame
-            .wrapping_add(0x20)
+            .wrapping_add(size)
             .wrapping_add(if xpsr & (1 << 9) != 0 { 4 } else { 0 });
         self.set_apsr(xpsr, true);
         self.it = (((xpsr >> 25) & 3) | (((xpsr >> 10) & 0x3f) << 2)) as u8;

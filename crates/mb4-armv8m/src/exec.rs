@@ -1495,6 +1495,9 @@ impl Cpu {
                 self.stall(1);
                 Ok(self.write_reg(rd, r))
             }
+
+            // -- vfp.decode
+            fp => self.exec_fp(bus, fp, pc4),
         }
     }
 }

@@ -13,8 +13,8 @@
 //! multi-register transfers, divides and exception entry): the same program
 //! and inputs give the same run.
 //!
-//! Not modelled yet: the FPU instructions, MPU enforcement,
-//! stack limit checks, lazy FP stacking (see the crate README).
+//! Not modelled yet: half-precision conversions, MPU enforcement, stack limit
+//! checks, lazy FP stacking (see the crate README).
 
 mod alu;
 pub mod bus;
@@ -24,6 +24,8 @@ pub mod decode;
 pub mod disasm;
 mod exception;
 mod exec;
+mod exec_fp;
+pub mod fpu;
 mod run;
 pub mod system;
 

@@ -13,10 +13,16 @@ fn guest_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guest")
 }
 
-/// Builds `sources` with `opt`; `None` when there is no cross compiler.
+/// Builds `sources` with `opt` (soft-float ABI); `None` when there is no cross compiler.
 fn build(name: &str, sources: &[&str], opt: &str) -> Option<Vec<u8>> {
+    build_with(name, sources, &[opt])
+}
+
+/// Builds `sources` with extra compiler flags.
+fn build_with(name: &str, sources: &[&str], flags: &[&str]) -> Option<Vec<u8>> {
     let dir = guest_dir();
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}{opt}.elf"));
+    let out =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}{}.elf", flags.join("")));
     let mut cmd = Command::new("arm-none-eabi-gcc");
     cmd.current_dir(&dir)
         .args([
@@ -28,7 +34,7 @@ fn build(name: &str, sources: &[&str], opt: &str) -> Option<Vec<u8>> {
             "-T",
             "link.ld",
         ])
-        .arg(opt)
+        .args(flags)
         .arg("-o")
         .arg(&out)
         .args(sources)
@@ -107,5 +113,18 @@ fn dsp_extension_matches_qemu() {
         let (exit, out) = run(&elf);
         assert_eq!(out, expected("dsp"), "dsp.c built with {opt}");
         assert_eq!(exit, Exit::Exited(0), "dsp.c built with {opt}");
+    }
+}
+
+#[test]
+fn single_precision_fpu_matches_qemu() {
+    for opt in ["-O0", "-O2"] {
+        let flags = ["-mfloat-abi=hard", "-mfpu=fpv5-sp-d16", opt];
+        let Some(elf) = build_with("float", &["start.c", "float.c"], &flags) else {
+            return;
+        };
+        let (exit, out) = run(&elf);
+        assert_eq!(out, expected("float"), "float.c built with {opt}");
+        assert_eq!(exit, Exit::Exited(0), "float.c built with {opt}");
     }
 }

@@ -67,6 +67,11 @@ void default_handler(void) {
 }
 
 void reset_handler(void) {
+#ifdef __ARM_FP
+    /* Grant CP10/CP11 (the FPU) full access before any FP instruction. */
+    *(volatile uint32_t *)0xE000ED88 |= 0xFu << 20;
+    __asm__ volatile("dsb; isb");
+#endif
     uint32_t *src = &_data_load;
     for (uint32_t *d = &_data_start; d < &_data_end;) *d++ = *src++;
     for (uint32_t *d = &_bss_start; d < &_bss_end;) *d++ = 0;
