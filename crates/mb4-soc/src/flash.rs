@@ -101,6 +101,8 @@ pub struct NorFlash {
     nread: usize,
     /// First byte of this transaction was an address (continuous mode).
     txn_continuous: bool,
+    /// Bytes changed by program or erase since the last [`NorFlash::take_dirty`].
+    dirty: Option<(usize, usize)>,
     /// What the part ignored or did not understand, for the machine to report.
     pub notes: Vec<String>,
 }
@@ -121,6 +123,7 @@ impl NorFlash {
             bytes: Vec::new(),
             nread: 0,
             txn_continuous: false,
+            dirty: None,
             notes: Vec::new(),
         }
     }
@@ -230,6 +233,18 @@ impl NorFlash {
     /// burst with a continuous mode byte does.
     pub fn set_continuous(&mut self, on: bool) {
         self.continuous = on;
+    }
+
+    /// The range of offsets program or erase changed since the last call.
+    pub fn take_dirty(&mut self) -> Option<(usize, usize)> {
+        self.dirty.take()
+    }
+
+    fn mark(&mut self, start: usize, end: usize) {
+        self.dirty = Some(match self.dirty {
+            Some((a, b)) => (a.min(start), b.max(end)),
+            None => (start, end),
+        });
     }
 
     /// Status register 1 as read at `now`.
@@ -370,6 +385,7 @@ impl NorFlash {
                     let a = base + (addr % PAGE + i) % PAGE;
                     self.data[a] &= b;
                 }
+                self.mark(base, base + PAGE);
                 self.start(now, timing::PAGE_PROGRAM.0);
             }
             0x20 | 0x52 | 0xD8 => {
@@ -384,6 +400,7 @@ impl NorFlash {
                 let base = self.address_of(&bytes, 1) & !(len - 1);
                 let end = (base + len).min(self.data.len());
                 self.data[base..end].fill(0xFF);
+                self.mark(base, end);
                 self.start(now, t.0);
             }
             0x60 | 0xC7 => {
@@ -391,6 +408,7 @@ impl NorFlash {
                     return;
                 }
                 self.data.fill(0xFF);
+                self.mark(0, self.data.len());
                 let mib = (self.data.len() as u64).div_ceil(1 << 20);
                 self.start(now, timing::CHIP_ERASE_PER_MIB.0 * mib);
             }

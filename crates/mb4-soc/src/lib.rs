@@ -15,5 +15,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod boot_rom;
+pub mod bus;
 pub mod flash;
 pub mod periph;

@@ -1,0 +1,976 @@
+//! The DA1469x system as the application core sees it: every memory and
+//! register block at its address, emulated time, interrupt lines, and loud
+//! reports of whatever is not modelled.
+//!
+//! Address decoding (regions from `mb4_da1469x::memory_map`, blocks from
+//! `mb4_da1469x::peripherals`):
+//!
+//! | range | what |
+//! | --- | --- |
+//! | 0x0000_0000 + 8 MiB | remap window: `SYS_CTRL_REG.REMAP_ADR0` 0 ROM, 1 OTP, 2 the flash region of `CACHE_FLASH_REG`, 3 SysRAM; with `REMAP_INTVECT` the first 0x200 bytes are SysRAM's |
+//! | 0x0080_0000 + 512 KiB | SysRAM (code-bus alias; inferred) |
+//! | 0x0090_0000 + 128 KiB | boot ROM (its contents are not public: the boot is [`crate::boot_rom`]) |
+//! | 0x1008_0000, 0x3008_0000 + 64 KiB | OTP cells through OTPC |
+//! | 0x1600_0000 + 32 MiB | flash, cached (QSPIC auto mode) |
+//! | 0x2000_0000 + 512 KiB | SysRAM |
+//! | 0x3600_0000 + 32 MiB | flash, uncached |
+//! | register blocks | their models; blocks without one answer reads with 0, ignore writes, and are reported |
+//!
+//! Anything else is a bus error (a BusFault in the guest). Every first
+//! access to something not modelled — an unmodelled block, an undeclared
+//! register offset, a tag field changing, a flash read the QSPIC could not
+//! serve on silicon — is a [`Report`] with the address; the machine adds the
+//! PC. RAM and flash reads take a flat path ([`Soc::read`] tests them first).
+
+use std::collections::HashSet;
+
+use mb4_da1469x::memory_map;
+use mb4_periph::device::{Context, Device, IrqLines};
+use mb4_periph::part::DbiTarget;
+use mb4_periph::regmap::RegError;
+use mb4_periph::time::Instant;
+
+use crate::flash::NorFlash;
+use crate::periph::{
+    self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, crg_com::CrgCom,
+    crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpreg::Gpreg, lcdc::Lcdc, otpc::Otpc,
+    pdc::Pdc, qspic::Qspic, timer::Timer, uart::Uart,
+};
+
+/// SysRAM size (DA14695/97/99).
+pub const SYSRAM_SIZE: usize = 512 << 10;
+/// Boot ROM size.
+pub const ROM_SIZE: usize = 128 << 10;
+/// Bytes of SysRAM `REMAP_INTVECT` shows at 0.
+pub const INTVECT_BYTES: u32 = 0x200;
+/// The QSPI windows.
+pub const QSPI_WINDOW: u32 = 32 << 20;
+
+/// A bus error: nothing answers at `addr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("bus error at {addr:#010x}")]
+pub struct BusFault {
+    /// The address.
+    pub addr: u32,
+}
+
+/// Something the model did not do as silicon would, or does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Report {
+    /// No memory or block at the address: the access is a bus error.
+    Unmapped {
+        /// Address.
+        addr: u32,
+        /// Whether it was a write.
+        write: bool,
+    },
+    /// A block with no model yet: reads return 0, writes are dropped.
+    UnmodelledBlock {
+        /// Block name.
+        block: &'static str,
+        /// Address.
+        addr: u32,
+        /// Whether it was a write (and its value).
+        write: Option<u32>,
+    },
+    /// An offset the block's header declares no register at, or an access
+    /// width it refuses: reads return 0, writes are dropped.
+    BadRegister {
+        /// Block name.
+        block: &'static str,
+        /// Address.
+        addr: u32,
+        /// What the register table said.
+        error: RegError,
+    },
+    /// A write changed fields whose behaviour is not modelled.
+    UnmodelledField {
+        /// Register address.
+        addr: u32,
+        /// What changed.
+        what: Unmodelled,
+    },
+    /// A read-only memory was written (ROM, OTP, flash windows): dropped.
+    ReadOnly {
+        /// What was written.
+        region: &'static str,
+        /// Address.
+        addr: u32,
+    },
+    /// A model's own warning (flash part, QSPIC, LCDC, OTP).
+    Warning {
+        /// Who says it.
+        block: &'static str,
+        /// What.
+        text: String,
+    },
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Report::Unmapped { addr, write } => write!(
+                f,
+                "bus error: {} {addr:#010x}: nothing is mapped there",
+                if *write { "write to" } else { "read of" }
+            ),
+            Report::UnmodelledBlock { block, addr, write } => match write {
+                Some(v) => write!(
+                    f,
+                    "{block} is not modelled: write of {v:#x} to {addr:#010x} dropped"
+                ),
+                None => write!(f, "{block} is not modelled: read of {addr:#010x} returns 0"),
+            },
+            Report::BadRegister { block, addr, error } => {
+                write!(f, "{block} at {addr:#010x}: {error} (access ignored)")
+            }
+            Report::UnmodelledField { addr, what } => write!(
+                f,
+                "{}.{} at {addr:#010x} = {:#x}: {} not modelled",
+                what.block,
+                what.register,
+                what.value,
+                if what.fields.is_empty() {
+                    "register".to_string()
+                } else {
+                    what.fields.join(", ")
+                }
+            ),
+            Report::ReadOnly { region, addr } => {
+                write!(
+                    f,
+                    "write to {region} at {addr:#010x} dropped: read-only here"
+                )
+            }
+            Report::Warning { block, text } => write!(f, "{block}: {text}"),
+        }
+    }
+}
+
+/// A report with when it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Noted {
+    /// Emulated time.
+    pub at: Instant,
+    /// What.
+    pub report: Report,
+}
+
+/// Clock frequencies the board decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clocks {
+    /// Frequency of the XTAL32K crystal, if the board has one.
+    pub xtal32k_hz: Option<u64>,
+}
+
+/// The whole SoC outside the CPU.
+pub struct Soc {
+    /// Emulated time of the accesses now being made.
+    pub now: Instant,
+    /// Interrupt lines into the NVIC.
+    pub irqs: IrqLines,
+    /// System RAM.
+    pub sysram: Vec<u8>,
+    /// Boot ROM contents (zero: the boot is behaviour, see [`crate::boot_rom`]).
+    pub rom: Vec<u8>,
+    /// CRG_TOP.
+    pub crg_top: CrgTop,
+    /// CRG_XTAL.
+    pub crg_xtal: CrgXtal,
+    /// CRG_SYS.
+    pub crg_sys: Plain,
+    /// CRG_PER.
+    pub crg_per: CrgPer,
+    /// CRG_COM.
+    pub crg_com: CrgCom,
+    /// ANAMISC_BIF.
+    pub anamisc: AnamiscBif,
+    /// GPREG.
+    pub gpreg: Gpreg,
+    /// PDC.
+    pub pdc: Pdc,
+    /// WAKEUP.
+    pub wakeup: Plain,
+    /// OTPC and the OTP cells.
+    pub otpc: Otpc,
+    /// CACHE.
+    pub cache: Cache,
+    /// CHIP_VERSION.
+    pub chip_version: Plain,
+    /// TIMER, TIMER2, TIMER3, TIMER4.
+    pub timers: [Timer; 4],
+    /// UART, UART2, UART3.
+    pub uarts: [Uart; 3],
+    /// QSPIC and the flash part.
+    pub qspic: Qspic,
+    /// LCDC.
+    pub lcdc: Lcdc,
+    /// The panel on the LCDC's link, if the board has one.
+    pub panel: Option<Box<dyn DbiTarget>>,
+    clocks: Clocks,
+    reports: Vec<Noted>,
+    seen: HashSet<(u8, u32)>,
+    /// Set when something changed what code-bus addresses show (remap, flash
+    /// contents): the machine must drop decoded instructions.
+    pub code_changed: bool,
+    /// A chip reset was requested (SWD_RESET_REG): the machine re-runs the boot.
+    pub chip_reset_requested: bool,
+    /// `SYS_CTRL_REG.SW_RESET`: the CPU restarts with the current remap.
+    pub cpu_reset_requested: bool,
+    frozen: u32,
+    lp_hz: u64,
+}
+
+impl std::fmt::Debug for Soc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Soc")
+            .field("now", &self.now)
+            .field("irqs", &self.irqs)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Nominal low-power clock for `LP_CLK_SEL`.
+fn lp_hz(sel: u32, clocks: Clocks) -> u64 {
+    match sel {
+        1 => 15_000,
+        2 | 3 => clocks.xtal32k_hz.unwrap_or(32_768),
+        _ => 32_000,
+    }
+}
+
+impl Soc {
+    /// A powered-on SoC with `flash` on its QSPI controller.
+    pub fn new(flash: NorFlash, clocks: Clocks) -> Soc {
+        let lp = lp_hz(0, clocks);
+        Soc {
+            now: Instant::ZERO,
+            irqs: IrqLines::default(),
+            sysram: vec![0; SYSRAM_SIZE],
+            rom: vec![0; ROM_SIZE],
+            crg_top: CrgTop::new(),
+            crg_xtal: CrgXtal::new(),
+            crg_sys: periph::crg_sys::new(),
+            crg_per: CrgPer::new(),
+            crg_com: CrgCom::new(),
+            anamisc: AnamiscBif::new(),
+            gpreg: Gpreg::new(),
+            pdc: Pdc::new(),
+            wakeup: periph::wakeup::new(),
+            otpc: Otpc::default(),
+            cache: Cache::new(),
+            chip_version: periph::chip_version::new(),
+            timers: [
+                Timer::new(periph::timer::TIMER, lp),
+                Timer::new(periph::timer::TIMER2, lp),
+                Timer::new(periph::timer::TIMER3, lp),
+                Timer::new(periph::timer::TIMER4, lp),
+            ],
+            uarts: [
+                Uart::new(periph::uart::UART),
+                Uart::new(periph::uart::UART2),
+                Uart::new(periph::uart::UART3),
+            ],
+            qspic: Qspic::new(flash),
+            lcdc: Lcdc::new(),
+            panel: None,
+            clocks,
+            reports: Vec::new(),
+            seen: HashSet::new(),
+            code_changed: true,
+            chip_reset_requested: false,
+            cpu_reset_requested: false,
+            frozen: 0,
+            lp_hz: lp,
+        }
+    }
+
+    /// Reports collected since the last call.
+    pub fn take_reports(&mut self) -> Vec<Noted> {
+        std::mem::take(&mut self.reports)
+    }
+
+    /// Whether reports wait.
+    pub fn has_reports(&self) -> bool {
+        !self.reports.is_empty()
+    }
+
+    fn report(&mut self, key: (u8, u32), report: Report) {
+        if self.seen.insert(key) {
+            self.reports.push(Noted {
+                at: self.now,
+                report,
+            });
+        }
+    }
+
+    /// The flash region the remap window shows (flash offset, length).
+    fn remap(&self) -> (u32, u32, u32) {
+        let ctrl = self.crg_top.sys_ctrl();
+        let (off, len) = self.cache.remap_region();
+        (ctrl, off, len)
+    }
+
+    /// Reads `size` (1, 2, 4) bytes at `addr`, little-endian.
+    #[inline]
+    pub fn read(&mut self, addr: u32, size: u8) -> Result<u32, BusFault> {
+        // Fast paths: SysRAM, then flash through the cache.
+        if let Some(v) = mem_read(&self.sysram, addr.wrapping_sub(0x2000_0000), size) {
+            return Ok(v);
+        }
+        if (0x1600_0000..0x1800_0000).contains(&addr) || (0x3600_0000..0x3800_0000).contains(&addr)
+        {
+            return Ok(self.flash_read(addr & (QSPI_WINDOW - 1), addr, size));
+        }
+        self.slow_read(addr, size)
+    }
+
+    fn flash_read(&mut self, offset: u32, addr: u32, size: u8) -> u32 {
+        if let Some(why) = self.qspic.xip_problem(self.now) {
+            self.report(
+                (1, 0),
+                Report::Warning {
+                    block: "QSPIC",
+                    text: format!(
+                        "flash read at {addr:#010x} while {why}; returning the contents anyway"
+                    ),
+                },
+            );
+        }
+        let len = self.qspic.flash.size() as u32;
+        if offset.checked_add(u32::from(size)).is_none_or(|e| e > len) {
+            self.report(
+                (2, addr & !0xFFF),
+                Report::Warning {
+                    block: "QSPIC",
+                    text: format!(
+                        "read at {addr:#010x} is past the end of the {len:#x}-byte flash: the address wraps"
+                    ),
+                },
+            );
+        }
+        let data = self.qspic.flash.data();
+        (0..u32::from(size)).fold(0, |v, i| {
+            v | u32::from(data[((offset + i) % len.max(1)) as usize]) << (8 * i)
+        })
+    }
+
+    fn slow_read(&mut self, addr: u32, size: u8) -> Result<u32, BusFault> {
+        match addr {
+            0..0x0080_0000 => self.remap_read(addr, size),
+            0x0080_0000..0x0090_0000 => {
+                mem_read(&self.sysram, addr - 0x0080_0000, size).ok_or(BusFault { addr })
+            }
+            0x0090_0000..0x00A0_0000 => {
+                mem_read(&self.rom, addr - 0x0090_0000, size).ok_or(BusFault { addr })
+            }
+            0x1008_0000..0x1009_0000 | 0x3008_0000..0x3009_0000 => Ok(self.otp_read(addr, size)),
+            _ => self.io(addr, size, None),
+        }
+    }
+
+    fn remap_read(&mut self, addr: u32, size: u8) -> Result<u32, BusFault> {
+        let (ctrl, off, len) = self.remap();
+        if ctrl & 0x8 != 0 && addr < INTVECT_BYTES {
+            return mem_read(&self.sysram, addr, size).ok_or(BusFault { addr });
+        }
+        match ctrl & 7 {
+            0 => mem_read(&self.rom, addr, size).ok_or(BusFault { addr }),
+            1 => Ok(self.otp_read(addr, size)),
+            2 if addr < len => {
+                Ok(self.flash_read(off.wrapping_add(addr) % QSPI_WINDOW, addr, size))
+            }
+            3 => mem_read(&self.sysram, addr, size).ok_or(BusFault { addr }),
+            _ => {
+                self.report((3, addr), Report::Unmapped { addr, write: false });
+                Err(BusFault { addr })
+            }
+        }
+    }
+
+    fn otp_read(&mut self, addr: u32, size: u8) -> u32 {
+        if !self.otpc.readable() {
+            self.report(
+                (4, 0),
+                Report::Warning {
+                    block: "OTPC",
+                    text: format!(
+                        "OTP read at {addr:#010x} while OTPC is not in READ mode (mode {}); returning the cells anyway",
+                        self.otpc.mode()
+                    ),
+                },
+            );
+        }
+        self.otpc.read_cells(addr & 0xFFFF, size)
+    }
+
+    /// Writes the low `size` bytes of `value` at `addr`.
+    #[inline]
+    pub fn write(&mut self, addr: u32, size: u8, value: u32) -> Result<(), BusFault> {
+        if mem_write(
+            &mut self.sysram,
+            addr.wrapping_sub(0x2000_0000),
+            size,
+            value,
+        ) {
+            return Ok(());
+        }
+        match addr {
+            0..0x0080_0000 => {
+                let ctrl = self.crg_top.sys_ctrl();
+                let to_ram = (ctrl & 0x8 != 0 && addr < INTVECT_BYTES) || ctrl & 7 == 3;
+                if to_ram && mem_write(&mut self.sysram, addr, size, value) {
+                    return Ok(());
+                }
+                self.report(
+                    (5, addr),
+                    Report::ReadOnly {
+                        region: "the remap window",
+                        addr,
+                    },
+                );
+                Ok(())
+            }
+            0x0080_0000..0x0090_0000 => {
+                if mem_write(&mut self.sysram, addr - 0x0080_0000, size, value) {
+                    Ok(())
+                } else {
+                    Err(BusFault { addr })
+                }
+            }
+            0x0090_0000..0x00A0_0000 => {
+                self.report(
+                    (5, addr),
+                    Report::ReadOnly {
+                        region: "ROM",
+                        addr,
+                    },
+                );
+                Ok(())
+            }
+            0x1008_0000..0x1009_0000 | 0x3008_0000..0x3009_0000 => {
+                self.report(
+                    (5, addr),
+                    Report::ReadOnly {
+                        region: "OTP (program it through OTPC)",
+                        addr,
+                    },
+                );
+                Ok(())
+            }
+            0x1600_0000..0x1800_0000 | 0x3600_0000..0x3800_0000 => {
+                self.report(
+                    (5, addr & !0xFFF),
+                    Report::ReadOnly {
+                        region: "a QSPI flash window",
+                        addr,
+                    },
+                );
+                Ok(())
+            }
+            _ => self.io(addr, size, Some(value)).map(|_| ()),
+        }
+    }
+
+    /// Reads without side effects where possible (memories); registers are not read.
+    pub fn peek(&self, addr: u32, size: u8) -> Option<u32> {
+        if let Some(v) = mem_read(&self.sysram, addr.wrapping_sub(0x2000_0000), size) {
+            return Some(v);
+        }
+        let flash = self.qspic.flash.data();
+        let from_flash = |off: u32| {
+            (0..u32::from(size)).try_fold(0u32, |v, i| {
+                flash
+                    .get((off + i) as usize)
+                    .map(|b| v | u32::from(*b) << (8 * i))
+            })
+        };
+        match addr {
+            0x1600_0000..0x1800_0000 | 0x3600_0000..0x3800_0000 => {
+                from_flash(addr & (QSPI_WINDOW - 1))
+            }
+            0..0x0080_0000 => {
+                let ctrl = self.crg_top.sys_ctrl();
+                let (off, len) = self.cache.remap_region();
+                if ctrl & 0x8 != 0 && addr < INTVECT_BYTES {
+                    return mem_read(&self.sysram, addr, size);
+                }
+                match ctrl & 7 {
+                    0 => mem_read(&self.rom, addr, size),
+                    2 if addr < len => from_flash(off.wrapping_add(addr) % QSPI_WINDOW),
+                    3 => mem_read(&self.sysram, addr, size),
+                    _ => None,
+                }
+            }
+            0x0080_0000..0x0090_0000 => mem_read(&self.sysram, addr - 0x0080_0000, size),
+            0x0090_0000..0x00A0_0000 => mem_read(&self.rom, addr - 0x0090_0000, size),
+            _ => None,
+        }
+    }
+
+    /// Whether `addr` holds plain memory whose contents change only through
+    /// this bus's writes (SysRAM) or with [`Soc::code_changed`] set (flash, remap).
+    pub fn is_memory(&self, addr: u32) -> bool {
+        matches!(addr, 0x2000_0000..0x2008_0000 | 0x1600_0000..0x1800_0000 | 0x3600_0000..0x3800_0000)
+    }
+
+    /// A register access: find the block, call its model, collect what it says.
+    fn io(&mut self, addr: u32, size: u8, write: Option<u32>) -> Result<u32, BusFault> {
+        let Some(p) = mb4_da1469x::peripherals::peripheral_at(addr) else {
+            self.report(
+                (3, addr),
+                Report::Unmapped {
+                    addr,
+                    write: write.is_some(),
+                },
+            );
+            return Err(BusFault { addr });
+        };
+        let offset = addr - p.base;
+        let now = self.now;
+        let mut irqs = std::mem::take(&mut self.irqs);
+        let result = {
+            let mut cx = Context {
+                now,
+                irqs: &mut irqs,
+            };
+            self.block(p.name).map(|dev| match write {
+                Some(v) => dev.write(offset, size, v, &mut cx).map(|_| 0),
+                None => dev.read(offset, size, &mut cx),
+            })
+        };
+        self.irqs = irqs;
+        let value = match result {
+            None => {
+                self.report(
+                    (6, addr),
+                    Report::UnmodelledBlock {
+                        block: p.name,
+                        addr,
+                        write,
+                    },
+                );
+                0
+            }
+            Some(Ok(v)) => v,
+            Some(Err(error)) => {
+                self.report(
+                    (7, addr),
+                    Report::BadRegister {
+                        block: p.name,
+                        addr,
+                        error,
+                    },
+                );
+                0
+            }
+        };
+        if write.is_some() {
+            self.after_write(p.name);
+        }
+        self.collect_notes(p.base);
+        Ok(value)
+    }
+
+    fn block(&mut self, name: &str) -> Option<&mut dyn Device> {
+        Some(match name {
+            "CRG_TOP" => {
+                let (x, p) = (self.crg_xtal.xtal_ready(), self.crg_xtal.pll_locked());
+                self.crg_top.set_clock_inputs(x, p, self.now);
+                &mut self.crg_top
+            }
+            "CRG_XTAL" => &mut self.crg_xtal,
+            "CRG_SYS" => &mut self.crg_sys,
+            "CRG_PER" => &mut self.crg_per,
+            "CRG_COM" => &mut self.crg_com,
+            "ANAMISC_BIF" => &mut self.anamisc,
+            "GPREG" => &mut self.gpreg,
+            "PDC" => &mut self.pdc,
+            "WAKEUP" => &mut self.wakeup,
+            "OTPC" => &mut self.otpc,
+            "CACHE" => &mut self.cache,
+            "CHIP_VERSION" => &mut self.chip_version,
+            "TIMER" => &mut self.timers[0],
+            "TIMER2" => &mut self.timers[1],
+            "TIMER3" => &mut self.timers[2],
+            "TIMER4" => &mut self.timers[3],
+            "UART" => &mut self.uarts[0],
+            "UART2" => &mut self.uarts[1],
+            "UART3" => &mut self.uarts[2],
+            "QSPIC" => &mut self.qspic,
+            "LCDC" => &mut self.lcdc,
+            _ => return None,
+        })
+    }
+
+    /// Cross-block effects of a write.
+    fn after_write(&mut self, block: &str) {
+        let now = self.now;
+        let mut irqs = std::mem::take(&mut self.irqs);
+        let mut cx = Context {
+            now,
+            irqs: &mut irqs,
+        };
+        match block {
+            "CRG_TOP" => {
+                if self.crg_top.take_sw_reset() {
+                    self.cpu_reset_requested = true;
+                }
+                self.code_changed = true;
+                let lp = lp_hz(self.crg_top.lp_clk_sel(), self.clocks);
+                if lp != self.lp_hz {
+                    self.lp_hz = lp;
+                    for t in &mut self.timers {
+                        t.set_lp_hz(lp, now);
+                    }
+                }
+            }
+            "CACHE" => {
+                self.code_changed = true;
+                if self.cache.take_swd_reset() {
+                    self.chip_reset_requested = true;
+                }
+            }
+            "PDC" if self.pdc.wants_xtal() => {
+                self.crg_xtal.set_pdc_request(true, &mut cx);
+            }
+            "GPREG" => {
+                let frozen = self.gpreg.frozen();
+                if frozen != self.frozen {
+                    self.frozen = frozen;
+                    for t in &mut self.timers {
+                        let bit = t.which().freeze_bit;
+                        t.set_frozen(frozen & bit != 0, now);
+                    }
+                }
+            }
+            "QSPIC" => {
+                if let Some(r) = self.qspic.flash.take_dirty() {
+                    let _ = r;
+                    self.code_changed = true;
+                }
+            }
+            "LCDC" => {}
+            _ => {}
+        }
+        self.irqs = irqs;
+        if self.lcdc.wants_service() {
+            self.service_lcdc();
+        }
+    }
+
+    fn service_lcdc(&mut self) {
+        let sysram = &self.sysram;
+        let flash = self.qspic.flash.data();
+        let mut dma = |addr: u32, buf: &mut [u8]| -> Result<(), u32> {
+            for (i, b) in buf.iter_mut().enumerate() {
+                let a = addr.wrapping_add(i as u32);
+                *b = if let Some(&v) = sysram.get(a.wrapping_sub(0x2000_0000) as usize) {
+                    v
+                } else if (0x1600_0000..0x1800_0000).contains(&a)
+                    || (0x3600_0000..0x3800_0000).contains(&a)
+                {
+                    flash
+                        .get((a & (QSPI_WINDOW - 1)) as usize)
+                        .copied()
+                        .ok_or(a)?
+                } else {
+                    return Err(a);
+                };
+            }
+            Ok(())
+        };
+        let mut sink = NullPanel;
+        let panel: &mut dyn DbiTarget = match self.panel.as_mut() {
+            Some(p) => p.as_mut(),
+            None => &mut sink,
+        };
+        self.lcdc.service(&mut dma, panel);
+        for r in self.lcdc.take_reports() {
+            self.reports.push(Noted {
+                at: self.now,
+                report: Report::Warning {
+                    block: "LCDC",
+                    text: format!("{r:?}"),
+                },
+            });
+        }
+    }
+
+    fn collect_notes(&mut self, base: u32) {
+        let mut notes: Vec<Unmodelled> = Vec::new();
+        for n in [
+            &mut self.crg_top.notes,
+            &mut self.crg_xtal.notes,
+            &mut self.crg_sys.notes,
+            &mut self.crg_per.notes,
+            &mut self.crg_com.notes,
+            &mut self.anamisc.notes,
+            &mut self.gpreg.notes,
+            &mut self.pdc.notes,
+            &mut self.wakeup.notes,
+            &mut self.otpc.notes,
+            &mut self.cache.notes,
+            &mut self.chip_version.notes,
+            &mut self.qspic.notes,
+            &mut self.lcdc.notes,
+        ] {
+            if !n.is_empty() {
+                notes.extend(n.drain());
+            }
+        }
+        for t in &mut self.timers {
+            notes.extend(t.notes.drain());
+        }
+        for u in &mut self.uarts {
+            notes.extend(u.notes.drain());
+        }
+        for what in notes {
+            let addr = base + what.offset;
+            self.report((8, addr), Report::UnmodelledField { addr, what });
+        }
+        let warnings: Vec<(&'static str, String)> = self
+            .qspic
+            .warnings
+            .drain(..)
+            .map(|w| ("QSPIC", w))
+            .chain(self.qspic.flash.notes.drain(..).map(|w| ("flash", w)))
+            .collect();
+        for (block, text) in warnings {
+            self.reports.push(Noted {
+                at: self.now,
+                report: Report::Warning { block, text },
+            });
+        }
+    }
+
+    /// The earliest instant a block changes state on its own.
+    pub fn next_event(&self) -> Option<Instant> {
+        let devs: [&dyn Device; 7] = [
+            &self.crg_top,
+            &self.crg_xtal,
+            &self.anamisc,
+            &self.otpc,
+            &self.lcdc,
+            &self.timers[0],
+            &self.timers[1],
+        ];
+        devs.iter()
+            .filter_map(|d| d.next_event())
+            .chain(self.timers[2..].iter().filter_map(|t| t.next_event()))
+            .chain(self.uarts.iter().filter_map(|u| u.next_event()))
+            .min()
+    }
+
+    /// Bring every block up to `now` (which becomes the bus's time).
+    pub fn advance(&mut self, now: Instant) {
+        self.now = self.now.max(now);
+        let now = self.now;
+        let mut irqs = std::mem::take(&mut self.irqs);
+        {
+            let mut cx = Context {
+                now,
+                irqs: &mut irqs,
+            };
+            self.crg_xtal.advance(&mut cx);
+            let (x, p) = (self.crg_xtal.xtal_ready(), self.crg_xtal.pll_locked());
+            self.crg_top.set_clock_inputs(x, p, now);
+            self.crg_top.advance(&mut cx);
+            self.anamisc.advance(&mut cx);
+            self.otpc.advance(&mut cx);
+            self.lcdc.advance(&mut cx);
+            for i in 0..4 {
+                self.timers[i].advance(&mut cx);
+                if self.timers[i].take_fired() {
+                    let id = self.timers[i].which().pdc_trigger;
+                    self.pdc.trigger(id, &mut cx);
+                }
+            }
+            for u in &mut self.uarts {
+                u.advance(&mut cx);
+            }
+        }
+        self.irqs = irqs;
+        if self.lcdc.wants_service() {
+            self.service_lcdc();
+        }
+    }
+
+    /// The CPU clock now (Hz), from CRG_TOP.
+    pub fn cpu_hz(&self) -> u64 {
+        self.crg_top.sys_clock().hz()
+    }
+
+    /// Bytes the UARTs sent since the last call, per UART.
+    pub fn take_uart_output(&mut self) -> [Vec<u8>; 3] {
+        [
+            self.uarts[0].take_output(),
+            self.uarts[1].take_output(),
+            self.uarts[2].take_output(),
+        ]
+    }
+
+    /// Feed bytes to a UART's RX; returns how many were taken.
+    pub fn uart_input(&mut self, which: usize, bytes: &[u8]) -> usize {
+        let n = bytes.len().min(self.uarts[which].rx_room());
+        let now = self.now;
+        let mut irqs = std::mem::take(&mut self.irqs);
+        self.uarts[which].inject(
+            &bytes[..n],
+            &mut Context {
+                now,
+                irqs: &mut irqs,
+            },
+        );
+        self.irqs = irqs;
+        n
+    }
+
+    /// The region list of the memory map, for debuggers.
+    pub fn regions() -> &'static [memory_map::Region] {
+        memory_map::REGIONS
+    }
+}
+
+struct NullPanel;
+
+impl DbiTarget for NullPanel {
+    fn command(&mut self, _cmd: u8, _now: Instant) {}
+    fn data(&mut self, _bytes: &[u8], _now: Instant) {}
+}
+
+#[inline]
+fn mem_read(mem: &[u8], off: u32, size: u8) -> Option<u32> {
+    let off = off as usize;
+    let b = mem.get(off..off.checked_add(usize::from(size))?)?;
+    Some(match size {
+        1 => u32::from(b[0]),
+        2 => u32::from(u16::from_le_bytes([b[0], b[1]])),
+        _ => u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+    })
+}
+
+#[inline]
+fn mem_write(mem: &mut [u8], off: u32, size: u8, value: u32) -> bool {
+    let off = off as usize;
+    let Some(end) = off.checked_add(usize::from(size)) else {
+        return false;
+    };
+    match mem.get_mut(off..end) {
+        Some(b) => {
+            b.copy_from_slice(&value.to_le_bytes()[..usize::from(size)]);
+            true
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn soc() -> Soc {
+        let mut f = NorFlash::new([0xEF, 0x60, 0x18], 16 << 20);
+        f.load(0x2400, &[0x11, 0x22, 0x33, 0x44]).unwrap();
+        Soc::new(
+            f,
+            Clocks {
+                xtal32k_hz: Some(32_768),
+            },
+        )
+    }
+
+    #[test]
+    fn ram_flash_and_remap_window() {
+        let mut s = soc();
+        s.write(0x2000_0010, 4, 0xDEAD_BEEF).unwrap();
+        assert_eq!(s.read(0x2000_0012, 2).unwrap(), 0xDEAD);
+        assert_eq!(
+            s.read(0x0080_0010, 4).unwrap(),
+            0xDEAD_BEEF,
+            "code-bus alias"
+        );
+        assert_eq!(s.read(0x1600_2400, 4).unwrap(), 0x4433_2211);
+        assert_eq!(s.read(0x3600_2401, 1).unwrap(), 0x22);
+        // The XiP read in manual mode is reported once.
+        let r = s.take_reports();
+        assert_eq!(r.len(), 1, "{r:?}");
+        // Remap: region at 0x2400 shown at 0.
+        s.cache
+            .set_flash_reg(crate::periph::cache::encode_flash_reg(0, 0x2400, 0));
+        s.crg_top.set_sys_ctrl(2);
+        assert_eq!(s.read(0, 4).unwrap(), 0x4433_2211);
+        // REMAP_INTVECT: the first 0x200 bytes come from SysRAM.
+        s.crg_top.set_sys_ctrl(2 | 8);
+        s.write(0x2000_0000, 4, 0x2000_8000).unwrap();
+        assert_eq!(s.read(0, 4).unwrap(), 0x2000_8000);
+        assert_eq!(
+            s.read(0x200, 4).unwrap(),
+            0xFFFF_FFFF,
+            "past 0x200: flash again"
+        );
+    }
+
+    #[test]
+    fn registers_and_reports() {
+        let mut s = soc();
+        // CHIP_ID1..4.
+        let id: Vec<u8> = (0..4)
+            .map(|i| s.read(0x5004_0200 + 4 * i, 4).unwrap() as u8)
+            .collect();
+        assert_eq!(id, b"3080");
+        // An unmodelled block reads 0 and is reported once.
+        assert_eq!(s.read(0x5002_0A00, 4).unwrap(), 0);
+        assert_eq!(s.read(0x5002_0A00, 4).unwrap(), 0);
+        let r = s.take_reports();
+        assert_eq!(r.len(), 1);
+        assert!(
+            r[0].report.to_string().contains("GPIO is not modelled"),
+            "{}",
+            r[0].report
+        );
+        // A hole between blocks is a bus error.
+        assert_eq!(s.read(0x5000_0600, 4), Err(BusFault { addr: 0x5000_0600 }));
+        // Unmapped space.
+        assert!(s.read(0x4000_0000, 4).is_err());
+        // A tag field write is reported with its register's name.
+        s.write(0x5000_0060, 4, 0x8).unwrap(); // BOD_CTRL_REG
+        let r = s.take_reports();
+        assert!(
+            r.iter()
+                .any(|n| n.report.to_string().contains("BOD_CTRL_REG")),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn timer2_event_reaches_irq_line_and_pdc() {
+        let mut s = soc();
+        // A PDC entry for TIMER2 (trigger 0x41), master M33.
+        s.write(0x5000_0200, 4, 2 | 1 << 2 | 1 << 11).unwrap();
+        // TIMER2: reload 32, free-running, IRQ, enabled.
+        s.write(0x5001_0314, 4, 32).unwrap();
+        s.write(0x5001_0300, 4, 1 << 8 | 1 << 6 | 1 << 5 | 1)
+            .unwrap();
+        let t = s.next_event().unwrap();
+        assert_eq!(
+            t,
+            mb4_periph::time::Clock::new(32_000, Instant::ZERO).instant_of_tick(32)
+        );
+        s.advance(t);
+        assert!(s.irqs.is_high(17));
+        assert!(s.irqs.is_high(20), "PDC pending for the M33");
+        // The lp clock follows LP_CLK_SEL (2 = XTAL32K).
+        s.write(0x5000_0014, 4, 0x2001 | 2 << 2).unwrap();
+        assert_eq!(s.lp_hz, 32_768);
+    }
+
+    #[test]
+    fn uart_bytes_come_out() {
+        let mut s = soc();
+        s.write(0x5002_0000, 4, u32::from(b'A')).unwrap();
+        let t = s.next_event().unwrap();
+        s.advance(t);
+        assert_eq!(s.take_uart_output()[0], b"A");
+    }
+}
