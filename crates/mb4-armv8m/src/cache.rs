@@ -7,16 +7,31 @@
 //! firmware that writes data next to its code pays nothing for it, unlike a
 //! translator that must throw away a whole translated block.
 
-use crate::decode::Decoded;
+use crate::decode::Op;
 use std::collections::HashMap;
 
 pub const PAGE_SHIFT: u32 = 12;
 const SLOTS: usize = 1 << (PAGE_SHIFT - 1);
 
-/// One 4 KiB page of slots, `None` until decoded.
+/// A decoded instruction as the run loop wants it: flat, 16 bytes.
+/// `len == 0` marks an empty slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slot {
+    pub op: Op,
+    pub len: u8,
+}
+
+impl Slot {
+    pub const EMPTY: Slot = Slot {
+        op: Op::UNDEFINED,
+        len: 0,
+    };
+}
+
+/// One 4 KiB page of slots.
 #[derive(Debug)]
 pub struct Page {
-    pub slots: Box<[Option<Decoded>; SLOTS]>,
+    pub slots: Box<[Slot; SLOTS]>,
 }
 
 #[derive(Debug)]
@@ -71,7 +86,7 @@ impl CodeCache {
         }
         let i = self.pages.len();
         self.pages.push(Page {
-            slots: Box::new([None; SLOTS]),
+            slots: Box::new([Slot::EMPTY; SLOTS]),
         });
         self.index.insert(p, i);
         self.present[(p >> 6) as usize] |= 1 << (p & 63);
@@ -79,13 +94,13 @@ impl CodeCache {
     }
 
     #[inline]
-    pub fn slot(&self, page: usize, addr: u32) -> Option<Decoded> {
+    pub fn slot(&self, page: usize, addr: u32) -> Slot {
         self.pages[page].slots[slot_index(addr)]
     }
 
     #[inline]
-    pub fn fill(&mut self, page: usize, addr: u32, d: Decoded) {
-        self.pages[page].slots[slot_index(addr)] = Some(d);
+    pub fn fill(&mut self, page: usize, addr: u32, d: Slot) {
+        self.pages[page].slots[slot_index(addr)] = d;
     }
 
     /// Whether a store to `addr` may touch cached code (one bit test).
@@ -103,7 +118,7 @@ impl CodeCache {
         let mut a = start;
         while a != end && a.wrapping_sub(start) < len + 2 {
             if let Some(page) = self.page_of(a) {
-                self.pages[page].slots[slot_index(a)] = None;
+                self.pages[page].slots[slot_index(a)] = Slot::EMPTY;
             }
             a = a.wrapping_add(2);
         }

@@ -1496,6 +1496,8 @@ impl Cpu {
                 Ok(self.write_reg(rd, r))
             }
 
+            Op::UNDEFINED => Err(Fault::Undefined),
+
             // -- vfp.decode
             fp => self.exec_fp(bus, fp, pc4),
         }

@@ -3,8 +3,9 @@
 //! exceptions, sleep and fast-forward.
 
 use crate::bus::{Bus, Size};
+use crate::cache::Slot;
 use crate::cpu::{Cpu, StopReason, exc};
-use crate::decode::{Decoded, decode, is_32bit};
+use crate::decode::{Op, decode, is_32bit};
 use crate::exception::Fault;
 use crate::system::is_ppb;
 
@@ -172,12 +173,8 @@ impl Cpu {
             self.it_advance();
             return None;
         }
-        let Some(op) = d.op else {
-            self.take_fault(bus, Fault::Undefined, pc);
-            return None;
-        };
         self.r[15] = pc.wrapping_add(4);
-        match self.exec(bus, op, pc, d.len) {
+        match self.exec(bus, d.op, pc, d.len) {
             Ok(Flow::Next) => {
                 self.pc = next;
                 if in_it {
@@ -216,9 +213,10 @@ impl Cpu {
     }
 
     #[inline(always)]
-    fn fetch<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Result<Decoded, Fault> {
+    fn fetch<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Result<Slot, Fault> {
         if let Some(page) = self.cache.lookup(pc) {
-            if let Some(d) = self.cache.slot(page, pc) {
+            let d = self.cache.slot(page, pc);
+            if d.len != 0 {
                 return Ok(d);
             }
             let d = self.decode_at(bus, pc)?;
@@ -234,7 +232,7 @@ impl Cpu {
         Ok(d)
     }
 
-    fn decode_at<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Result<Decoded, Fault> {
+    fn decode_at<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Result<Slot, Fault> {
         if is_ppb(pc) || pc >= 0xe000_0000 {
             return Err(Fault::FetchBus { addr: pc });
         }
@@ -248,7 +246,11 @@ impl Cpu {
         } else {
             0
         };
-        Ok(decode(hw1, hw2))
+        let d = decode(hw1, hw2);
+        Ok(Slot {
+            op: d.op.unwrap_or(Op::UNDEFINED),
+            len: d.len,
+        })
     }
 
     /// `ConditionPassed` for a 4-bit condition.
