@@ -53,12 +53,30 @@ pub enum StopReason {
     Bkpt { imm: u8 },
     /// A debugger breakpoint ([`Cpu::add_breakpoint`]) at the PC, not yet executed.
     Breakpoint { addr: u32 },
+    /// A watched address was accessed ([`Cpu::add_watchpoint`]); the accessing
+    /// instruction has completed.
+    Watchpoint { addr: u32, kind: WatchKind },
     /// One instruction executed ([`Cpu::step`]).
     Stepped,
     /// A fault the core could not escalate: it is locked up, as silicon would be.
     Lockup,
     /// The guest asked for a system reset (AIRCR.SYSRESETREQ).
     ResetRequest,
+}
+
+/// Which accesses a watchpoint stops on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchKind {
+    Read,
+    Write,
+    Access,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Watchpoint {
+    pub addr: u32,
+    pub len: u32,
+    pub kind: WatchKind,
 }
 
 /// Fixed exception numbers.
@@ -146,6 +164,9 @@ pub struct Cpu {
     pub(crate) sys: System,
     pub(crate) cache: CodeCache,
     pub(crate) breakpoints: Vec<u32>,
+    pub(crate) watchpoints: Vec<Watchpoint>,
+    /// The first watchpoint hit since the last stop (address, kind of access).
+    pub(crate) watch_hit: Option<(u32, WatchKind)>,
     pub(crate) config: Config,
 }
 
@@ -185,6 +206,8 @@ impl Cpu {
             sys: System::new(&config),
             cache: CodeCache::new(),
             breakpoints: Vec::new(),
+            watchpoints: Vec::new(),
+            watch_hit: None,
             config,
         }
     }
@@ -195,10 +218,12 @@ impl Cpu {
         let cycles = self.cycles;
         let other_cycles = self.other_cycles;
         let breakpoints = std::mem::take(&mut self.breakpoints);
+        let watchpoints = std::mem::take(&mut self.watchpoints);
         *self = Cpu::new(self.config.clone());
         self.cycles = cycles;
         self.other_cycles = other_cycles;
         self.breakpoints = breakpoints;
+        self.watchpoints = watchpoints;
         self.sys.scb.vtor = vtor & !0x7f;
         let sp = bus.read(vtor, Size::Word)?;
         let pc = bus.read(vtor.wrapping_add(4), Size::Word)?;
@@ -435,6 +460,60 @@ impl Cpu {
         let before = self.breakpoints.len();
         self.breakpoints.retain(|&a| a != addr);
         before != self.breakpoints.len()
+    }
+
+    /// Stops [`Cpu::run`] after an instruction that accesses `[addr, addr+len)`
+    /// the way `kind` says (data accesses by the core, including exception
+    /// stacking; debugger accesses never trigger).
+    pub fn add_watchpoint(&mut self, addr: u32, len: u32, kind: WatchKind) {
+        let w = Watchpoint {
+            addr,
+            len: len.max(1),
+            kind,
+        };
+        if !self.watchpoints.contains(&w) {
+            self.watchpoints.push(w);
+        }
+    }
+
+    /// Removes a watchpoint; returns whether it was set.
+    pub fn remove_watchpoint(&mut self, addr: u32, len: u32, kind: WatchKind) -> bool {
+        let w = Watchpoint {
+            addr,
+            len: len.max(1),
+            kind,
+        };
+        let before = self.watchpoints.len();
+        self.watchpoints.retain(|x| *x != w);
+        before != self.watchpoints.len()
+    }
+
+    /// Records a watchpoint hit for an access by the core (cold path: only
+    /// called when watchpoints exist).
+    #[cold]
+    pub(crate) fn check_watch(&mut self, addr: u32, size: Size, write: bool) {
+        if self.watch_hit.is_some() {
+            return;
+        }
+        let end = addr.wrapping_add(size.bytes());
+        for w in &self.watchpoints {
+            let kind_ok = match w.kind {
+                WatchKind::Read => !write,
+                WatchKind::Write => write,
+                WatchKind::Access => true,
+            };
+            let wend = w.addr.wrapping_add(w.len);
+            if kind_ok && addr < wend && w.addr < end {
+                let kind = if write {
+                    WatchKind::Write
+                } else {
+                    WatchKind::Read
+                };
+                self.watch_hit = Some((addr.max(w.addr), kind));
+                self.attention = true;
+                return;
+            }
+        }
     }
 
     /// Raises (pends) an external interrupt line, as a peripheral does.

@@ -44,6 +44,9 @@ impl Cpu {
         addr: u32,
         size: Size,
     ) -> Result<u32, Fault> {
+        if !self.watchpoints.is_empty() {
+            self.check_watch(addr, size, false);
+        }
         if addr >= 0xe000_0000 && is_ppb(addr) {
             return Ok(self.ppb_read(addr, size));
         }
@@ -60,6 +63,9 @@ impl Cpu {
         size: Size,
         value: u32,
     ) -> Result<(), Fault> {
+        if !self.watchpoints.is_empty() {
+            self.check_watch(addr, size, true);
+        }
         if addr >= 0xe000_0000 && is_ppb(addr) {
             self.ppb_write(addr, size, value);
             return Ok(());

@@ -30,5 +30,5 @@ mod run;
 pub mod system;
 
 pub use bus::{Bus, BusError, Size};
-pub use cpu::{Config, Cpu, Reg, StopReason, exc};
+pub use cpu::{Config, Cpu, Reg, StopReason, WatchKind, exc};
 pub use exception::Fault;

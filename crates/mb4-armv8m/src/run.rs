@@ -73,12 +73,21 @@ impl Cpu {
             // An exception was just taken (or a fault raised): that is the step.
             return StopReason::Stepped;
         }
-        self.step_one(bus).unwrap_or(StopReason::Stepped)
+        let stop = self.step_one(bus).unwrap_or(StopReason::Stepped);
+        match self.watch_hit.take() {
+            Some((addr, kind)) if stop == StopReason::Stepped => {
+                StopReason::Watchpoint { addr, kind }
+            }
+            _ => stop,
+        }
     }
 
     /// Timers, exceptions, sleep. Returns a stop reason, or `None` to go on
     /// (with `attention` still set if it must be called again first).
     fn between_instructions<B: Bus>(&mut self, bus: &mut B, end: u64) -> Option<StopReason> {
+        if let Some((addr, kind)) = self.watch_hit.take() {
+            return Some(StopReason::Watchpoint { addr, kind });
+        }
         if self.locked_up {
             let idle = end.saturating_sub(self.cycles);
             self.stall(idle);

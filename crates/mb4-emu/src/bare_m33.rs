@@ -140,7 +140,10 @@ impl BareM33 {
                 None => self.cpu.run(&mut self.ram, left.min(1 << 24)),
             };
             match stop {
-                StopReason::Budget | StopReason::Stepped | StopReason::Breakpoint { .. } => {}
+                StopReason::Budget
+                | StopReason::Stepped
+                | StopReason::Breakpoint { .. }
+                | StopReason::Watchpoint { .. } => {}
                 StopReason::Semihosting => {
                     if let Outcome::Exit(code) =
                         semihosting::service(&mut self.cpu, &mut self.ram, host)
