@@ -33,7 +33,7 @@ enum Command {
     Board(cmd::board::Cmd),
     // Its help (with examples) is the doc comment of `cmd::image::Cmd`.
     Image(cmd::image::Cmd),
-    /// Run programs on an emulated machine (bare-m33 for CPU tests).
+    /// Run programs on an emulated machine (bare-m33 for CPU tests; DA1469x boards).
     Emu(cmd::emu::Cmd),
 }
 

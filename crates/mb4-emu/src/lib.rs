@@ -2,12 +2,15 @@
 //!
 //! * [`bare_m33`]: a Cortex-M33 with RAM where QEMU's `mps2-an505` has code and
 //!   SRAM, for CPU test programs linked to run unchanged on QEMU.
+//! * [`da1469x`]: the DA1469x SoC with its flash, booting a flash image
+//!   through the boot ROM's behaviour (boards `da1469x_dk_pro`, `mi_band_4`).
 //! * [`semihosting`]: the ARM semihosting calls test programs use to print and exit.
 //! * [`elf`]: loading ELF program segments.
 
 #![forbid(unsafe_code)]
 
 pub mod bare_m33;
+pub mod da1469x;
 pub mod elf;
 pub mod ram;
 pub mod semihosting;

@@ -347,7 +347,6 @@ pub fn boot(soc: &mut Soc) -> Result<BootState, BootError> {
     soc.cache
         .set_flash_reg(cache::encode_flash_reg(base, offset, code));
     soc.crg_top.set_sys_ctrl(soc.crg_top.sys_ctrl() & !7 | 2);
-    soc.code_changed = true;
 
     // 7. The vector table through the remap window.
     let (Ok(sp), Ok(pc)) = (soc.read(0, 4), soc.read(4, 4)) else {

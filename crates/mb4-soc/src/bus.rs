@@ -210,9 +210,9 @@ pub struct Soc {
     clocks: Clocks,
     reports: Vec<Noted>,
     seen: HashSet<(u8, u32)>,
-    /// Set when something changed what code-bus addresses show (remap, flash
-    /// contents): the machine must drop decoded instructions.
-    pub code_changed: bool,
+    /// Address ranges whose contents changed behind the CPU's back (flash
+    /// program and erase): the machine drops decoded instructions there.
+    code_dirty: Vec<(u32, u32)>,
     /// A chip reset was requested (SWD_RESET_REG): the machine re-runs the boot.
     pub chip_reset_requested: bool,
     /// `SYS_CTRL_REG.SW_RESET`: the CPU restarts with the current remap.
@@ -277,12 +277,22 @@ impl Soc {
             clocks,
             reports: Vec::new(),
             seen: HashSet::new(),
-            code_changed: true,
+            code_dirty: Vec::new(),
             chip_reset_requested: false,
             cpu_reset_requested: false,
             frozen: 0,
             lp_hz: lp,
         }
+    }
+
+    /// Ranges whose contents changed behind the CPU's back since the last call.
+    pub fn take_code_dirty(&mut self) -> Vec<(u32, u32)> {
+        std::mem::take(&mut self.code_dirty)
+    }
+
+    /// The board's clocks.
+    pub fn clocks(&self) -> Clocks {
+        self.clocks
     }
 
     /// Reports collected since the last call.
@@ -509,7 +519,8 @@ impl Soc {
     }
 
     /// Whether `addr` holds plain memory whose contents change only through
-    /// this bus's writes (SysRAM) or with [`Soc::code_changed`] set (flash, remap).
+    /// this bus's writes (SysRAM) or as [`Soc::take_code_dirty`] reports
+    /// (flash). The remap window is not: its mapping changes with registers.
     pub fn is_memory(&self, addr: u32) -> bool {
         matches!(addr, 0x2000_0000..0x2008_0000 | 0x1600_0000..0x1800_0000 | 0x3600_0000..0x3800_0000)
     }
@@ -616,7 +627,6 @@ impl Soc {
                 if self.crg_top.take_sw_reset() {
                     self.cpu_reset_requested = true;
                 }
-                self.code_changed = true;
                 let lp = lp_hz(self.crg_top.lp_clk_sel(), self.clocks);
                 if lp != self.lp_hz {
                     self.lp_hz = lp;
@@ -625,11 +635,8 @@ impl Soc {
                     }
                 }
             }
-            "CACHE" => {
-                self.code_changed = true;
-                if self.cache.take_swd_reset() {
-                    self.chip_reset_requested = true;
-                }
+            "CACHE" if self.cache.take_swd_reset() => {
+                self.chip_reset_requested = true;
             }
             "PDC" if self.pdc.wants_xtal() => {
                 self.crg_xtal.set_pdc_request(true, &mut cx);
@@ -645,9 +652,11 @@ impl Soc {
                 }
             }
             "QSPIC" => {
-                if let Some(r) = self.qspic.flash.take_dirty() {
-                    let _ = r;
-                    self.code_changed = true;
+                if let Some((start, end)) = self.qspic.flash.take_dirty() {
+                    let len = (end - start) as u32;
+                    for window in [0x1600_0000u32, 0x3600_0000] {
+                        self.code_dirty.push((window + start as u32, len));
+                    }
                 }
             }
             "LCDC" => {}

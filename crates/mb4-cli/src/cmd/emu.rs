@@ -17,13 +17,23 @@ pub struct Cmd {
 
 #[derive(Debug, Subcommand)]
 enum What {
-    /// Run an ELF program until it exits through semihosting.
+    /// Run a program on an emulated machine.
     ///
-    /// The guest's semihosting output goes to stdout (and its fd 2 to stderr);
-    /// its exit status becomes this command's. A summary line (instructions,
-    /// emulated cycles, speed) goes to stderr at the end.
+    /// bare-m33: an ELF program runs until it exits through semihosting; its
+    /// output goes to stdout (fd 2 to stderr) and its exit status becomes
+    /// this command's.
+    ///
+    /// da1469x (chosen by --machine da1469x or --board): the input is the
+    /// flash image a user would write (`mb4 image build` output, or a dump),
+    /// a bare 'Qq' image, or an ELF linked for image address 0x2000. The boot
+    /// ROM's behaviour boots it; the board's console UART goes to stdout;
+    /// accesses to what is not modelled are reported on stderr with the PC.
+    /// It runs until --until-time/--until-uart/--until-pc (or forever).
+    ///
+    /// A summary line (instructions, emulated time, speed) goes to stderr at the end.
     ///
     ///   mb4 emu run --machine bare-m33 hello.elf
+    ///   mb4 emu run flash.bin --board da1469x_dk_pro --until-uart 'Hello World'
     Run(RunArgs),
 }
 
@@ -34,13 +44,29 @@ enum Machine {
     /// boots from 0x1000_0000 when the program loads there. Programs linked for
     /// `qemu-system-arm -M mps2-an505 -semihosting` run unchanged.
     BareM33,
+    /// A DA1469x SoC with its flash on a board (`--board`, default
+    /// da1469x_dk_pro), booting a flash image through the boot ROM's behaviour.
+    Da1469x,
 }
 
 #[derive(Debug, Args)]
 struct RunArgs {
-    /// The machine to emulate.
-    #[arg(long, value_enum, default_value = "bare-m33")]
-    machine: Machine,
+    /// The machine to emulate (default: bare-m33, or da1469x with --board).
+    #[arg(long, value_enum)]
+    machine: Option<Machine>,
+    /// The board (da1469x machine): its flash part, clocks and console.
+    /// `mb4 board list` shows them.
+    #[arg(long)]
+    board: Option<String>,
+    /// da1469x: stop at this emulated time (`10s`, `250ms`, `1h`).
+    #[arg(long, value_parser = parse_duration)]
+    until_time: Option<u64>,
+    /// da1469x: stop once the console has printed this text.
+    #[arg(long)]
+    until_uart: Option<String>,
+    /// da1469x: stop when the core reaches this address (hex with 0x).
+    #[arg(long, value_parser = parse_address)]
+    until_pc: Option<u32>,
     /// Stop after this many instructions (a safety stop; exit status 124).
     #[arg(long, default_value_t = 10_000_000_000)]
     max_instructions: u64,
@@ -50,7 +76,7 @@ struct RunArgs {
     /// Do not print the summary line.
     #[arg(long, short)]
     quiet: bool,
-    /// The ELF program.
+    /// The program: an ELF (bare-m33, da1469x) or a flash image (da1469x).
     elf: PathBuf,
 }
 
@@ -65,7 +91,25 @@ impl Cmd {
 fn run(args: RunArgs) -> Result<std::process::ExitCode> {
     let bytes =
         std::fs::read(&args.elf).with_context(|| format!("cannot read {}", args.elf.display()))?;
-    let Machine::BareM33 = args.machine;
+    let machine = args.machine.unwrap_or(if args.board.is_some() {
+        Machine::Da1469x
+    } else {
+        Machine::BareM33
+    });
+    if let Machine::Da1469x = machine {
+        return crate::cmd::emu_da1469x::run(
+            &bytes,
+            &args.elf,
+            crate::cmd::emu_da1469x::Options {
+                board: args.board.as_deref().unwrap_or("da1469x_dk_pro"),
+                until_time_ps: args.until_time,
+                until_uart: args.until_uart.clone(),
+                until_pc: args.until_pc,
+                max_instructions: args.max_instructions,
+                quiet: args.quiet,
+            },
+        );
+    }
     let mut m = BareM33::new();
     m.load_elf(&bytes)
         .with_context(|| format!("cannot load {}", args.elf.display()))?;
@@ -118,4 +162,40 @@ fn run(args: RunArgs) -> Result<std::process::ExitCode> {
         }
     };
     Ok(std::process::ExitCode::from(code as u8))
+}
+
+/// `10s`, `250ms`, `30us`, `2m`, `1h` (or plain seconds) → picoseconds.
+fn parse_duration(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let value: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a number with a unit, like 10s or 250ms"))?;
+    let ps_per_unit: f64 = match unit {
+        "" | "s" => 1e12,
+        "ms" => 1e9,
+        "us" => 1e6,
+        "ns" => 1e3,
+        "m" | "min" => 60e12,
+        "h" => 3600e12,
+        _ => {
+            return Err(format!(
+                "{s:?}: unknown unit {unit:?} (use h, m, s, ms, us, ns)"
+            ));
+        }
+    };
+    Ok((value * ps_per_unit).round() as u64)
+}
+
+fn parse_address(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    let hex = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X"));
+    match hex {
+        Some(h) => u32::from_str_radix(&h.replace('_', ""), 16),
+        None => t.parse(),
+    }
+    .map_err(|_| format!("{s:?} is not an address (write hex as 0x1600_2400)"))
 }

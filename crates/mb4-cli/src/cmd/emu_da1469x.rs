@@ -1,0 +1,88 @@
+//! `mb4 emu run --board …`: the DA1469x machine booting a flash image.
+
+use anyhow::{Context, Result, bail};
+use mb4_emu::da1469x::{Da1469x, Exit, Until};
+use mb4_periph::time::Instant;
+use std::io::Write;
+use std::path::Path;
+
+/// What `mb4 emu run` passes on.
+#[derive(Debug)]
+pub struct Options<'a> {
+    pub board: &'a str,
+    pub until_time_ps: Option<u64>,
+    pub until_uart: Option<String>,
+    pub until_pc: Option<u32>,
+    pub max_instructions: u64,
+    pub quiet: bool,
+}
+
+pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::ExitCode> {
+    let board = mb4_board::Board::builtin(o.board).with_context(|| {
+        format!(
+            "unknown board {:?}; known: {}",
+            o.board,
+            mb4_board::builtin_names().collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    let mut m = Da1469x::for_board(&board, bytes)
+        .with_context(|| format!("cannot put {} in the flash", path.display()))?;
+    let until = Until {
+        time: o.until_time_ps.map(Instant),
+        uart_text: o.until_uart.clone(),
+        pc: o.until_pc,
+        max_instructions: Some(o.max_instructions),
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut err = std::io::stderr();
+    let started = std::time::Instant::now();
+    let exit = m.run(&until, &mut out, &mut err);
+    out.flush()?;
+    let secs = started.elapsed().as_secs_f64();
+    let st = m.stats();
+    if !o.quiet {
+        let emulated = st.emulated.as_secs_f64();
+        eprintln!(
+            "mb4 emu: {} on {}: {} instructions, {:.6} s emulated ({:.1}% asleep), {:.3} s real, {:.1}x real time, {:.1} MIPS",
+            board.board.name,
+            m.soc
+                .qspic
+                .flash
+                .jedec()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>(),
+            st.instructions,
+            emulated,
+            100.0 * st.asleep.as_secs_f64() / emulated.max(1e-12),
+            secs,
+            emulated / secs.max(1e-9),
+            st.instructions as f64 / secs.max(1e-9) / 1e6
+        );
+    }
+    if let (Some(boot), false) = (&m.boot, o.quiet) {
+        for n in &boot.notes {
+            eprintln!("mb4 emu: boot ROM: {n}");
+        }
+    }
+    let code = match exit {
+        Exit::Time | Exit::UartText | Exit::Pc => 0,
+        Exit::InstructionLimit => {
+            eprintln!(
+                "mb4 emu: stopped after {} instructions (--max-instructions)",
+                o.max_instructions
+            );
+            124
+        }
+        Exit::BootFailed(e) => bail!("nothing boots: {e}"),
+        Exit::Lockup { pc } => {
+            bail!("the core locked up (a fault it could not escalate), PC {pc:#010x}")
+        }
+        Exit::Bkpt { pc, imm } => bail!("BKPT #{imm:#x} at {pc:#010x} with no debugger attached"),
+        Exit::AsleepForever { pc } => {
+            bail!("the core sleeps (WFI/WFE at {pc:#010x}) and nothing can wake it")
+        }
+    };
+    Ok(std::process::ExitCode::from(code))
+}
