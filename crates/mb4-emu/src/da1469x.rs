@@ -307,7 +307,8 @@ impl Da1469x {
             }
             self.rebase_clock();
             match stop {
-                StopReason::Budget | StopReason::Stepped => {}
+                // No debugger sets watchpoints on this machine yet.
+                StopReason::Budget | StopReason::Stepped | StopReason::Watchpoint { .. } => {}
                 StopReason::Sleeping => {
                     self.asleep = Instant(self.asleep.0 + self.now().since(now));
                     let wakeable = self.soc.next_event().is_some()
