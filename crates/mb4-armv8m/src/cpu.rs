@@ -527,6 +527,12 @@ impl Cpu {
         self.sys.nvic.is_pending(exc::IRQ0 + irq)
     }
 
+    /// Accesses to Private Peripheral Bus addresses the core does not model
+    /// (they read as zero and ignore writes): how many, and the last address.
+    pub fn unmodelled_system_accesses(&self) -> (u64, u32) {
+        self.sys.unmodelled
+    }
+
     /// The earliest cycle at which the core's own timers (SysTick) need the run
     /// loop, if any: a machine with a sleeping core may fast-forward to it.
     pub fn next_own_event(&self) -> Option<u64> {

@@ -124,6 +124,18 @@ impl BareM33 {
         &mut self,
         host: &mut Host<'_>,
         max_instructions: u64,
+        trace: Option<&mut dyn Write>,
+    ) -> Exit {
+        self.run_sliced(host, max_instructions, 1 << 24, trace)
+    }
+
+    /// [`BareM33::run`], calling the core with budgets of at most `slice`
+    /// cycles. The result never depends on the slicing (tests check it).
+    pub fn run_sliced(
+        &mut self,
+        host: &mut Host<'_>,
+        max_instructions: u64,
+        slice: u64,
         mut trace: Option<&mut dyn Write>,
     ) -> Exit {
         let limit = self.cpu.instructions().saturating_add(max_instructions);
@@ -137,7 +149,7 @@ impl BareM33 {
                     self.trace_one(t);
                     self.cpu.step(&mut self.ram)
                 }
-                None => self.cpu.run(&mut self.ram, left.min(1 << 24)),
+                None => self.cpu.run(&mut self.ram, left.min(slice.max(1))),
             };
             match stop {
                 StopReason::Budget

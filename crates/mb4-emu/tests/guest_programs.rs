@@ -128,3 +128,30 @@ fn single_precision_fpu_matches_qemu() {
         assert_eq!(exit, Exit::Exited(0), "float.c built with {opt}");
     }
 }
+
+#[test]
+fn runs_do_not_depend_on_budget_slicing() {
+    let Some(elf) = build("exceptions", &["start.c", "exceptions.c"], "-O2") else {
+        return;
+    };
+    let mut results = Vec::new();
+    for slice in [1, 7, 1000, 1 << 24] {
+        let mut m = BareM33::new();
+        m.load_elf(&elf).expect("loads");
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let exit = {
+            let mut host = Host {
+                stdout: &mut out,
+                stderr: &mut err,
+                stdin: None,
+                clock_hz: 20_000_000,
+            };
+            m.run_sliced(&mut host, 10_000_000, slice, None)
+        };
+        results.push((exit, out, m.cpu.cycles(), m.cpu.instructions()));
+    }
+    for r in &results[1..] {
+        assert_eq!(r, &results[0]);
+    }
+}

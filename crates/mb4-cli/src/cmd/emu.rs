@@ -76,6 +76,9 @@ struct RunArgs {
     /// Do not print the summary line.
     #[arg(long, short)]
     quiet: bool,
+    /// Print the summary as JSON (bare-m33; still on stderr: stdout is the guest's).
+    #[arg(long)]
+    json: bool,
     /// The program: an ELF (bare-m33, da1469x) or a flash image (da1469x).
     elf: PathBuf,
 }
@@ -136,12 +139,28 @@ fn run(args: RunArgs) -> Result<std::process::ExitCode> {
     out.flush()?;
     let secs = started.elapsed().as_secs_f64();
     let insns = m.cpu.instructions();
-    if !args.quiet {
+    let mips = insns as f64 / secs.max(1e-9) / 1e6;
+    let (unmodelled, last_unmodelled) = m.cpu.unmodelled_system_accesses();
+    if args.json {
+        let summary = serde_json::json!({
+            "exit": format!("{exit:?}"),
+            "instructions": insns,
+            "cycles": m.cpu.cycles(),
+            "seconds": secs,
+            "mips": mips,
+            "unmodelled_system_register_accesses": unmodelled,
+        });
+        eprintln!("{summary}");
+    } else if !args.quiet {
         eprintln!(
-            "mb4 emu: {insns} instructions, {} cycles, {:.3} s, {:.1} MIPS",
-            m.cpu.cycles(),
-            secs,
-            insns as f64 / secs.max(1e-9) / 1e6
+            "mb4 emu: {insns} instructions, {} cycles, {secs:.3} s, {mips:.1} MIPS",
+            m.cpu.cycles()
+        );
+    }
+    if unmodelled > 0 && !args.json {
+        eprintln!(
+            "mb4 emu: warning: {unmodelled} accesses to system registers mb4 does not model \
+             (read as zero, writes ignored); the last at {last_unmodelled:#010x}"
         );
     }
     let code = match exit {
