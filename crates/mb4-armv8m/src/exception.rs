@@ -95,6 +95,7 @@ impl Cpu {
     /// Takes a synchronous fault: records it in CFSR, then enters the fault
     /// handler, escalating to HardFault (or locking up) as the architecture says.
     /// `return_addr` is the faulting instruction's address.
+    #[inline(never)]
     pub(crate) fn take_fault<B: Bus>(&mut self, bus: &mut B, fault: Fault, return_addr: u32) {
         let scb = &mut self.sys.scb;
         let (e, bits) = match fault {
@@ -117,6 +118,7 @@ impl Cpu {
     /// Raises synchronous exception `e` (a fault or SVCall) now: escalate to
     /// HardFault if it is disabled or cannot preempt; lock up if HardFault
     /// cannot preempt either.
+    #[inline(never)]
     pub(crate) fn raise_sync<B: Bus>(&mut self, bus: &mut B, e: u32, return_addr: u32) {
         let prio = self.execution_priority();
         let mut target = e;
@@ -138,6 +140,7 @@ impl Cpu {
 
     /// `ExceptionEntry`: stacks the context (with `return_addr`) on the current
     /// stack and starts the handler of `e`.
+    #[inline(never)]
     pub(crate) fn exception_entry<B: Bus>(&mut self, bus: &mut B, e: u32, return_addr: u32) {
         let was_thread = self.ipsr == 0;
         let was_psp = self.psp_active();
@@ -252,6 +255,7 @@ impl Cpu {
     /// `ExceptionReturn`: called when Handler mode writes an EXC_RETURN value to
     /// the PC. Deactivates the handler, then tail-chains to a pending exception
     /// or unstacks the frame.
+    #[inline(never)]
     pub(crate) fn exception_return<B: Bus>(
         &mut self,
         bus: &mut B,

@@ -220,6 +220,7 @@ impl Cpu {
     // ---- multi-register transfers -----------------------------------------
 
     /// LDM/LDMDB/POP. `db`: decrement before.
+    #[inline(never)]
     fn ldm<B: Bus>(
         &mut self,
         bus: &mut B,
@@ -267,6 +268,7 @@ impl Cpu {
     }
 
     /// STM/STMDB/PUSH.
+    #[inline(never)]
     fn stm<B: Bus>(
         &mut self,
         bus: &mut B,
@@ -339,6 +341,7 @@ impl Cpu {
 
     // ---- system registers -------------------------------------------------
 
+    #[inline(never)]
     fn mrs(&self, sysm: u8) -> u32 {
         match sysm {
             0..=7 => {
@@ -369,6 +372,7 @@ impl Cpu {
         }
     }
 
+    #[inline(never)]
     fn msr(&mut self, sysm: u8, mask: u8, v: u32) {
         self.attention = true;
         if sysm <= 7 {
@@ -417,6 +421,7 @@ impl Cpu {
     }
 
     /// RdHi:RdLo += value (64-bit, wrapping).
+    #[inline(never)]
     fn accumulate_long(&mut self, rdlo: u8, rdhi: u8, value: i64) {
         let acc = (u64::from(self.rg(rdhi)) << 32) | u64::from(self.rg(rdlo));
         let r = acc.wrapping_add(value as u64);
@@ -427,6 +432,7 @@ impl Cpu {
     /// The parallel add/subtract family (SADD16, UQSUB8, SHASX, ...):
     /// `op` picks lanes and operations, `u` unsigned, `kind` 0 plain (GE),
     /// 1 saturating, 2 halving.
+    #[inline(never)]
     fn parallel(&mut self, op: u8, u: bool, kind: u8, a: u32, b: u32) -> Result<u32, Fault> {
         if kind == 3 || op == 3 || op == 7 {
             return Err(Fault::Undefined);

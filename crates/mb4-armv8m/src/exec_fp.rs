@@ -45,6 +45,7 @@ impl Cpu {
     }
 
     /// Executes an FPU instruction (the caller's match sends every VFP op here).
+    #[inline(never)]
     pub(crate) fn exec_fp<B: Bus>(&mut self, bus: &mut B, op: Op, pc4: u32) -> Result<Flow, Fault> {
         self.fp_check()?;
         match op {

@@ -173,6 +173,7 @@ impl Cpu {
     }
 
     /// Reads a PPB register (any size; lanes of the containing word).
+    #[inline(never)]
     pub(crate) fn ppb_read(&mut self, addr: u32, size: Size) -> u32 {
         let word = self.ppb_read_word(addr & !3);
         let shift = (addr & 3) * 8;
@@ -185,6 +186,7 @@ impl Cpu {
     }
 
     /// Writes a PPB register: `value` is placed in the lanes it covers.
+    #[inline(never)]
     pub(crate) fn ppb_write(&mut self, addr: u32, size: Size, value: u32) {
         let shift = (addr & 3) * 8;
         let mask = match size {
