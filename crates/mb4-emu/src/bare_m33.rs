@@ -188,7 +188,7 @@ impl BareM33 {
         let pc = self.cpu.pc();
         let hw1 = self.ram.peek(pc, Size::Half).unwrap_or(0) as u16;
         let hw2 = self.ram.peek(pc.wrapping_add(2), Size::Half).unwrap_or(0) as u16;
-        let text = disasm::describe(hw1, hw2);
+        let text = disasm::describe(pc, hw1, hw2);
         let _ = writeln!(
             out,
             "{pc:08x}: {text}  [sp={:08x}]",
