@@ -22,6 +22,7 @@
 #![forbid(unsafe_code)]
 
 pub mod fake;
+pub mod qspi;
 pub mod rsp;
 pub mod target;
 
