@@ -72,4 +72,11 @@ pub trait Part {
     fn as_dbi(&mut self) -> Option<&mut dyn DbiTarget> {
         None
     }
+
+    /// What the part refused or does not model since the last call (a bad
+    /// COLMOD value, a write to an unknown register), for the machine to
+    /// report loudly. Each line says what and when.
+    fn take_reports(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }

@@ -1,0 +1,182 @@
+//! The Mi Band 4's parts as emulator models, each at its own register
+//! interface on its bus (research/hardware.md §1, §3, §4).
+//!
+//! Every model implements [`mb4_periph::part::Part`] and, where it sits on a
+//! bus, [`I2cTarget`](mb4_periph::part::I2cTarget) or
+//! [`DbiTarget`](mb4_periph::part::DbiTarget). Each also has a *physics API*
+//! on its concrete type (`walk`, `set_heart_rate`, `touch`, `plug_charger`…),
+//! as Zephyr's sensor emulators have `set_channel`, so tests and event
+//! scripts move the world rather than poke registers.
+//!
+//! | model (board files) | type | bus |
+//! |---|---|---|
+//! | `rm69310` | [`rm69310::Rm69310`] | MIPI-DBI |
+//!
+//! [`build`] makes a part from its board-file model name and config map.
+
+#![forbid(unsafe_code)]
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use mb4_periph::part::Part;
+use mb4_periph::time::Instant;
+
+pub mod rm69310;
+
+/// Something a part refused or does not model, with when it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Emulated time of the access.
+    pub at: Instant,
+    /// What happened, in words.
+    pub what: String,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {}", self.at, self.what)
+    }
+}
+
+/// Errors from [`build`].
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PartError {
+    /// No model of this name.
+    #[error("unknown part model `{model}`; known models: {known}")]
+    UnknownModel {
+        /// The name asked for.
+        model: String,
+        /// Comma-separated list of models.
+        known: String,
+    },
+    /// The config map has a key the model does not take.
+    #[error("part model `{model}` takes no config key `{key}`; it takes: {known}")]
+    UnknownKey {
+        /// Model name.
+        model: &'static str,
+        /// The key given.
+        key: String,
+        /// Keys the model takes.
+        known: String,
+    },
+    /// A config value out of range.
+    #[error("part model `{model}`: config `{key}` = {value} is not allowed: {why}")]
+    BadValue {
+        /// Model name.
+        model: &'static str,
+        /// The key.
+        key: String,
+        /// The value given.
+        value: i64,
+        /// What is allowed.
+        why: &'static str,
+    },
+}
+
+/// Config keys a model accepts, and reads of them with checks.
+struct Config<'a> {
+    model: &'static str,
+    map: &'a BTreeMap<String, i64>,
+}
+
+impl<'a> Config<'a> {
+    /// Refuse keys outside `known`.
+    fn new(
+        model: &'static str,
+        map: &'a BTreeMap<String, i64>,
+        known: &[&str],
+    ) -> Result<Config<'a>, PartError> {
+        if let Some(key) = map.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(PartError::UnknownKey {
+                model,
+                key: key.clone(),
+                known: if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                },
+            });
+        }
+        Ok(Config { model, map })
+    }
+
+    /// A value that must equal `fixed` if given (sizes the model cannot change).
+    fn fixed(&self, key: &str, fixed: i64) -> Result<(), PartError> {
+        match self.map.get(key) {
+            Some(&v) if v != fixed => Err(self.bad(key, v, "the model has this size built in")),
+            _ => Ok(()),
+        }
+    }
+
+    /// A value in `range`, or `default`.
+    #[allow(dead_code)]
+    fn range(
+        &self,
+        key: &str,
+        range: std::ops::RangeInclusive<i64>,
+        default: i64,
+        why: &'static str,
+    ) -> Result<i64, PartError> {
+        match self.map.get(key) {
+            Some(&v) if !range.contains(&v) => Err(self.bad(key, v, why)),
+            Some(&v) => Ok(v),
+            None => Ok(default),
+        }
+    }
+
+    fn bad(&self, key: &str, value: i64, why: &'static str) -> PartError {
+        PartError::BadValue {
+            model: self.model,
+            key: key.to_owned(),
+            value,
+            why,
+        }
+    }
+}
+
+/// Model names [`build`] knows.
+pub const MODELS: &[&str] = &["rm69310"];
+
+/// Make a part from its model name and config map, as a board file gives them.
+pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part>, PartError> {
+    Ok(match model {
+        "rm69310" => {
+            let c = Config::new(
+                "rm69310",
+                config,
+                &["width", "height", "column_offset", "controller_columns"],
+            )?;
+            c.fixed("width", rm69310::GLASS_WIDTH as i64)?;
+            c.fixed("height", rm69310::GLASS_HEIGHT as i64)?;
+            c.fixed("column_offset", rm69310::COLUMN_OFFSET as i64)?;
+            c.fixed("controller_columns", rm69310::RAM_COLUMNS as i64)?;
+            Box::new(rm69310::Rm69310::new())
+        }
+        _ => {
+            return Err(PartError::UnknownModel {
+                model: model.to_owned(),
+                known: MODELS.join(", "),
+            });
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_model_and_key_are_refused_clearly() {
+        let e = build("st7789", &BTreeMap::new()).err().unwrap();
+        assert!(e.to_string().contains("unknown part model `st7789`"), "{e}");
+        let mut c = BTreeMap::new();
+        c.insert("widht".to_owned(), 120);
+        let e = build("rm69310", &c).err().unwrap();
+        assert!(e.to_string().contains("no config key `widht`"), "{e}");
+        c.clear();
+        c.insert("width".to_owned(), 128);
+        let e = build("rm69310", &c).err().unwrap();
+        assert!(matches!(e, PartError::BadValue { .. }), "{e}");
+    }
+}
