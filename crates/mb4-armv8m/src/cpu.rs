@@ -518,7 +518,14 @@ impl Cpu {
 
     /// Raises (pends) an external interrupt line, as a peripheral does.
     pub fn set_irq_pending(&mut self, irq: u32) {
-        self.sys.nvic.set_pending(exc::IRQ0 + irq);
+        let e = exc::IRQ0 + irq;
+        // SCR.SEVONPEND: an interrupt becoming pending is a WFE wake-up event,
+        // even when it is masked or disabled (the DA1469x clock code waits for
+        // XTAL32M_RDY this way, with BASEPRI raised).
+        if !self.sys.nvic.is_pending(e) && self.sys.scb.scr & crate::system::SCR_SEVONPEND != 0 {
+            self.event = true;
+        }
+        self.sys.nvic.set_pending(e);
         self.attention = true;
     }
 

@@ -162,8 +162,14 @@ impl Da1469x {
     pub fn new(flash: NorFlash, clocks: Clocks) -> Da1469x {
         let soc = Soc::new(flash, clocks);
         let hz = soc.cpu_hz();
+        // DA1469xAB.h: __NVIC_PRIO_BITS 4 (Zephyr's dtsi agrees); Zephyr's
+        // irq_lock masks with BASEPRI 0x10, which 3 bits would round to 0.
+        let config = Config {
+            prio_bits: mb4_da1469x::irq::PRIORITY_BITS,
+            ..Config::cortex_m33(NUM_IRQ)
+        };
         Da1469x {
-            cpu: Cpu::new(Config::cortex_m33(NUM_IRQ)),
+            cpu: Cpu::new(config),
             soc,
             console: 0,
             boot: None,

@@ -44,7 +44,7 @@ pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::Ex
     if !o.quiet {
         let emulated = st.emulated.as_secs_f64();
         eprintln!(
-            "mb4 emu: {} on {}: {} instructions, {:.6} s emulated ({:.1}% asleep), {:.3} s real, {:.1}x real time, {:.1} MIPS",
+            "mb4 emu: {} on {}: pc {:#010x}, {} instructions, {:.6} s emulated ({:.1}% asleep), {:.3} s real, {:.1}x real time, {:.1} MIPS",
             board.board.name,
             m.soc
                 .qspic
@@ -53,6 +53,7 @@ pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::Ex
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect::<String>(),
+            m.cpu.pc(),
             st.instructions,
             emulated,
             100.0 * st.asleep.as_secs_f64() / emulated.max(1e-12),

@@ -12,7 +12,12 @@
 //! RC32M, hal `da1469x_clock.c` switches away from it); `PMU_CTRL_REG` 0x0F
 //! (radio, peripheral, timer and communication domains asleep, as Zephyr's
 //! `soc_early_init_hook` puts them before acquiring what it needs; inferred);
-//! `RESET_STAT_REG` 0x1F after power-on (inferred); RC32K and RC32M enabled.
+//! `RESET_STAT_REG` 0x1F after power-on (inferred); RC32K and RC32M enabled;
+//! `POWER_CTRL_REG` 0x21291: the LDOs (core at VDD_LEVEL 2, 1V8, 1V8P, 3V0,
+//! radio) on, as the chip runs from them until firmware sets up the DCDC —
+//! hal's `da1469x_clock_sys_xtal32m_switch` asserts `LDO_RADIO_ENABLE` or a
+//! running DCDC before it switches to the crystal (inferred, the value is
+//! not public).
 
 use mb4_periph::device::{Context, Device};
 use mb4_periph::regmap::{RegError, Regs};
@@ -311,7 +316,7 @@ mb4_periph::regmap! {
             COMP_VBUS_HIGH: 14..=14 Tag,
         }
         /// Power control register.
-        POWER_CTRL_REG @ 0xf0 = 0 {
+        POWER_CTRL_REG @ 0xf0 = 0x00021291 {
             LDO_1V8P_ENABLE: 0..=0 Tag,
             LDO_1V8P_RET_ENABLE_ACTIVE: 1..=1 Tag,
             LDO_1V8P_RET_ENABLE_SLEEP: 2..=2 Tag,
