@@ -26,6 +26,10 @@ pub enum Fault {
     DataBus { addr: u32 },
     /// Instruction fetch bus error (BusFault IBUSERR).
     FetchBus { addr: u32 },
+    /// Data access refused by the MPU (MemManage DACCVIOL, MMFAR valid).
+    MemManageData { addr: u32 },
+    /// Instruction fetch refused by the MPU (MemManage IACCVIOL).
+    MemManageFetch { addr: u32 },
 }
 
 /// EXC_RETURN bits (v8-M, as a core without the Security Extension that
@@ -110,6 +114,11 @@ impl Cpu {
                 (exc::BUS_FAULT, CFSR_PRECISERR | CFSR_BFARVALID)
             }
             Fault::FetchBus { .. } => (exc::BUS_FAULT, CFSR_IBUSERR),
+            Fault::MemManageData { addr } => {
+                scb.mmfar = addr;
+                (exc::MEM_MANAGE, CFSR_DACCVIOL | CFSR_MMARVALID)
+            }
+            Fault::MemManageFetch { .. } => (exc::MEM_MANAGE, CFSR_IACCVIOL),
         };
         scb.cfsr |= bits;
         self.raise_sync(bus, e, return_addr);

@@ -9,6 +9,7 @@ use crate::cpu::{Cpu, exc};
 use crate::decode::Op;
 use crate::exception::Fault;
 use crate::run::Flow;
+use crate::system::mpu::Access;
 use crate::system::{CCR_DIV_0_TRP, CCR_UNALIGN_TRP, is_ppb};
 
 fn size_of(sz: u8) -> Size {
@@ -47,7 +48,13 @@ impl Cpu {
         if !self.watchpoints.is_empty() {
             self.check_watch(addr, size, false);
         }
+        if self.mpu_on() {
+            self.mpu_check(addr, Access::Read)?;
+        }
         if addr >= 0xe000_0000 && is_ppb(addr) {
+            if !self.privileged() {
+                return Err(Fault::DataBus { addr }); // the PPB is privileged only
+            }
             return Ok(self.ppb_read(addr, size));
         }
         bus.read(addr, size)
@@ -66,7 +73,15 @@ impl Cpu {
         if !self.watchpoints.is_empty() {
             self.check_watch(addr, size, true);
         }
+        if self.mpu_on() {
+            self.mpu_check(addr, Access::Write)?;
+        }
         if addr >= 0xe000_0000 && is_ppb(addr) {
+            // The PPB is privileged only (STIR may be opened by CCR.USERSETMPEND).
+            let stir_open = addr == 0xe000_ef00 && self.sys.scb.ccr & 2 != 0;
+            if !(self.privileged() || stir_open) {
+                return Err(Fault::DataBus { addr });
+            }
             self.ppb_write(addr, size, value);
             return Ok(());
         }

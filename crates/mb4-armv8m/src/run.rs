@@ -223,6 +223,9 @@ impl Cpu {
 
     #[inline(always)]
     fn fetch<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Result<Slot, Fault> {
+        if self.mpu_on() {
+            self.mpu_check(pc, crate::system::mpu::Access::Execute)?;
+        }
         if let Some(page) = self.cache.lookup(pc) {
             let d = self.cache.slot(page, pc);
             if d.len != 0 {

@@ -155,3 +155,15 @@ fn runs_do_not_depend_on_budget_slicing() {
         assert_eq!(r, &results[0]);
     }
 }
+
+#[test]
+fn mpu_matches_qemu() {
+    for opt in ["-O0", "-O2"] {
+        let Some(elf) = build("mpu", &["start.c", "mpu.c"], opt) else {
+            return;
+        };
+        let (exit, out) = run(&elf);
+        assert_eq!(out, expected("mpu"), "mpu.c built with {opt}");
+        assert_eq!(exit, Exit::Exited(0), "mpu.c built with {opt}");
+    }
+}

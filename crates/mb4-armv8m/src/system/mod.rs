@@ -6,6 +6,7 @@
 //! Accesses are word-based; a byte or halfword access reads or writes the lanes
 //! it covers (the priority registers are byte-accessible this way).
 
+pub mod mpu;
 pub mod nvic;
 pub mod systick;
 
@@ -64,7 +65,7 @@ pub struct Scb {
     pub demcr: u32,
 }
 
-/// MPU registers (v8-M PMSA); stored, not yet enforced.
+/// MPU registers (v8-M PMSA), enforced by [`mpu`].
 #[derive(Debug, Clone)]
 pub struct Mpu {
     pub ctrl: u32,
@@ -430,8 +431,9 @@ impl Cpu {
             }
             0xe000_ed10 => self.sys.scb.scr = v & 0x1e,
             0xe000_ed14 => {
-                // Writable: UNALIGN_TRP, DIV_0_TRP, BFHFNMIGN, STKOFHFNMIGN; RES1 kept.
-                self.sys.scb.ccr = (self.sys.scb.ccr & !0x518) | (v & 0x518) | 0x201;
+                // Writable: USERSETMPEND, UNALIGN_TRP, DIV_0_TRP, BFHFNMIGN,
+                // STKOFHFNMIGN; RES1 kept.
+                self.sys.scb.ccr = (self.sys.scb.ccr & !0x51a) | (v & 0x51a) | 0x201;
             }
             0xe000_ed18..=0xe000_ed20 => {
                 let pm = self.sys.nvic.prio_mask;

@@ -10,13 +10,14 @@ void systick_handler(void) __attribute__((weak, alias("default_handler")));
 void hardfault_handler(void) __attribute__((weak, alias("default_handler")));
 void usagefault_handler(void) __attribute__((weak, alias("default_handler")));
 void busfault_handler(void) __attribute__((weak, alias("default_handler")));
+void memmanage_handler(void) __attribute__((weak, alias("default_handler")));
 void pendsv_handler(void) __attribute__((weak, alias("default_handler")));
 void irq_handler(void) __attribute__((weak, alias("default_handler")));
 
 #define IRQ4 irq_handler, irq_handler, irq_handler, irq_handler
 __attribute__((section(".vectors"), used)) void (*const vectors[16 + 32])(void) = {
     (void (*)(void))&_stack_top, reset_handler, default_handler, hardfault_handler,
-    default_handler, busfault_handler, usagefault_handler, 0, 0, 0, 0, svc_handler,
+    memmanage_handler, busfault_handler, usagefault_handler, 0, 0, 0, 0, svc_handler,
     default_handler, 0, pendsv_handler, systick_handler,
     IRQ4, IRQ4, IRQ4, IRQ4, IRQ4, IRQ4, IRQ4, IRQ4,
 };
