@@ -11,6 +11,7 @@
 //! | model (board files) | type | bus |
 //! |---|---|---|
 //! | `rm69310` | [`rm69310::Rm69310`] | MIPI-DBI |
+//! | `bmi270` | [`bmi270::Bmi270`] (config `chip_id` 0x24 or 0x27 for a BMI260) | I²C |
 //!
 //! [`build`] makes a part from its board-file model name and config map.
 
@@ -22,6 +23,8 @@ use std::fmt;
 use mb4_periph::part::Part;
 use mb4_periph::time::Instant;
 
+pub mod bmi270;
+mod i2c;
 pub mod rm69310;
 
 /// Something a part refused or does not model, with when it happened.
@@ -110,7 +113,6 @@ impl<'a> Config<'a> {
     }
 
     /// A value in `range`, or `default`.
-    #[allow(dead_code)]
     fn range(
         &self,
         key: &str,
@@ -136,7 +138,7 @@ impl<'a> Config<'a> {
 }
 
 /// Model names [`build`] knows.
-pub const MODELS: &[&str] = &["rm69310"];
+pub const MODELS: &[&str] = &["rm69310", "bmi270"];
 
 /// Make a part from its model name and config map, as a board file gives them.
 pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part>, PartError> {
@@ -152,6 +154,20 @@ pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part
             c.fixed("column_offset", rm69310::COLUMN_OFFSET as i64)?;
             c.fixed("controller_columns", rm69310::RAM_COLUMNS as i64)?;
             Box::new(rm69310::Rm69310::new())
+        }
+        "bmi270" => {
+            let c = Config::new("bmi270", config, &["chip_id"])?;
+            let variant = match c.range(
+                "chip_id",
+                0x24..=0x27,
+                0x24,
+                "0x24 (BMI270) or 0x27 (BMI260)",
+            )? {
+                0x27 => bmi270::Variant::Bmi260,
+                0x24 => bmi270::Variant::Bmi270,
+                v => return Err(c.bad("chip_id", v, "0x24 (BMI270) or 0x27 (BMI260)")),
+            };
+            Box::new(bmi270::Bmi270::new(variant))
         }
         _ => {
             return Err(PartError::UnknownModel {
