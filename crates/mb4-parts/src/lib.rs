@@ -11,6 +11,7 @@
 //! | model (board files) | type | bus |
 //! |---|---|---|
 //! | `rm69310` | [`rm69310::Rm69310`] | MIPI-DBI |
+//! | `afe4900` | [`afe4900::Afe4900`] | I²C |
 //! | `bmi270` | [`bmi270::Bmi270`] (config `chip_id` 0x24 or 0x27 for a BMI260) | I²C |
 //!
 //! [`build`] makes a part from its board-file model name and config map.
@@ -23,6 +24,7 @@ use std::fmt;
 use mb4_periph::part::Part;
 use mb4_periph::time::Instant;
 
+pub mod afe4900;
 pub mod bmi270;
 mod i2c;
 pub mod rm69310;
@@ -138,7 +140,7 @@ impl<'a> Config<'a> {
 }
 
 /// Model names [`build`] knows.
-pub const MODELS: &[&str] = &["rm69310", "bmi270"];
+pub const MODELS: &[&str] = &["rm69310", "bmi270", "afe4900"];
 
 /// Make a part from its model name and config map, as a board file gives them.
 pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part>, PartError> {
@@ -168,6 +170,10 @@ pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part
                 v => return Err(c.bad("chip_id", v, "0x24 (BMI270) or 0x27 (BMI260)")),
             };
             Box::new(bmi270::Bmi270::new(variant))
+        }
+        "afe4900" => {
+            Config::new("afe4900", config, &[])?;
+            Box::new(afe4900::Afe4900::new())
         }
         _ => {
             return Err(PartError::UnknownModel {
