@@ -21,10 +21,13 @@
 
 #![forbid(unsafe_code)]
 
+pub mod backup;
+pub mod band;
 pub mod fake;
 pub mod qspi;
 pub mod rsp;
 pub mod target;
+pub mod write;
 
 mod error;
 
