@@ -12,6 +12,7 @@
 //! |---|---|---|
 //! | `rm69310` | [`rm69310::Rm69310`] | MIPI-DBI |
 //! | `afe4900` | [`afe4900::Afe4900`] | I²C |
+//! | `iqs620a` | [`iqs620a::Iqs620a`] | I²C |
 //! | `bmi270` | [`bmi270::Bmi270`] (config `chip_id` 0x24 or 0x27 for a BMI260) | I²C |
 //!
 //! [`build`] makes a part from its board-file model name and config map.
@@ -27,6 +28,7 @@ use mb4_periph::time::Instant;
 pub mod afe4900;
 pub mod bmi270;
 mod i2c;
+pub mod iqs620a;
 pub mod rm69310;
 
 /// Something a part refused or does not model, with when it happened.
@@ -140,7 +142,7 @@ impl<'a> Config<'a> {
 }
 
 /// Model names [`build`] knows.
-pub const MODELS: &[&str] = &["rm69310", "bmi270", "afe4900"];
+pub const MODELS: &[&str] = &["rm69310", "bmi270", "afe4900", "iqs620a"];
 
 /// Make a part from its model name and config map, as a board file gives them.
 pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part>, PartError> {
@@ -174,6 +176,10 @@ pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part
         "afe4900" => {
             Config::new("afe4900", config, &[])?;
             Box::new(afe4900::Afe4900::new())
+        }
+        "iqs620a" => {
+            Config::new("iqs620a", config, &[])?;
+            Box::new(iqs620a::Iqs620a::new())
         }
         _ => {
             return Err(PartError::UnknownModel {
