@@ -17,6 +17,12 @@ use clap::{Parser, Subcommand};
 ///   mb4 image build zephyr.elf -o flash.bin   a flash image the boot ROM accepts
 ///   mb4 image inspect flash.bin    decode and check an image or a flash dump
 ///
+/// With a band on a debug probe (through its GDB server):
+///
+///   mb4 probe --gdb localhost:3333 what chip, flash, lock state and firmware it has
+///   mb4 dump --gdb localhost:3333 -o backup.bin    back it up first
+///   mb4 flash --gdb localhost:3333 flash.bin       then write your own
+///
 /// Every report takes --json for scripts.
 #[derive(Debug, Parser)]
 #[command(name = "mb4", version, about, long_about, propagate_version = true)]
@@ -35,6 +41,16 @@ enum Command {
     Image(cmd::image::Cmd),
     /// Run programs on an emulated machine (bare-m33 for CPU tests; DA1469x boards).
     Emu(cmd::emu::Cmd),
+    /// Identify a band over SWD: chip, flash part, debugger and secure-boot state, headers.
+    Probe(cmd::probe::Cmd),
+    /// Back up the whole flash of a band (read twice, SHA-256 manifest, resumable).
+    Dump(cmd::dump::Cmd),
+    /// Write a flash image to a band, power-cut-safe, after a backup.
+    Flash(cmd::flash::Cmd),
+    /// Erase flash sectors or the whole part.
+    Erase(cmd::erase::Cmd),
+    /// Reset the band (and let it boot, or halt it).
+    Reset(cmd::reset::Cmd),
 }
 
 fn main() -> std::process::ExitCode {
@@ -45,6 +61,11 @@ fn main() -> std::process::ExitCode {
         Command::Image(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
         // Passes on the guest program's exit status.
         Command::Emu(cmd) => cmd.run(),
+        Command::Probe(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
+        Command::Dump(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
+        Command::Flash(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
+        Command::Erase(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
+        Command::Reset(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,12 @@
 
 pub mod board;
 pub mod chip;
+pub mod dump;
 pub mod emu;
 pub mod emu_da1469x;
+pub mod erase;
+pub mod flash;
 pub mod image;
+pub mod link;
+pub mod probe;
+pub mod reset;
