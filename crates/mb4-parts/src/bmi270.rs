@@ -349,11 +349,7 @@ impl Registers for Bmi270 {
         self.catch_up(now);
         let r = reg as usize & 0x7F;
         match reg {
-            CMD => {
-                if value == 0xB6 {
-                    self.soft_reset();
-                }
-            }
+            CMD if value == 0xB6 => self.soft_reset(),
             INIT_DATA => {
                 let i = self.init_offset();
                 if i < CONFIG_SIZE {

@@ -14,6 +14,10 @@
 //! | `afe4900` | [`afe4900::Afe4900`] | I²C |
 //! | `iqs620a` | [`iqs620a::Iqs620a`] | I²C |
 //! | `bmi270` | [`bmi270::Bmi270`] (config `chip_id` 0x24 or 0x27 for a BMI260) | I²C |
+//! | `zinitix` | [`zinitix::Zinitix`] (config `width`, `height`, `keys`) | I²C |
+//! | `erm-motor` | [`erm_motor::ErmMotor`] | pin `enable` |
+//! | `li-po` | [`li_po::LiPo`] (config `capacity_mah`) | read by GPADC/CHARGER |
+//! | `led`, `push-button` | [`simple::Led`], [`simple::PushButton`] (config `active_low`) | pins |
 //!
 //! [`build`] makes a part from its board-file model name and config map.
 
@@ -27,9 +31,13 @@ use mb4_periph::time::Instant;
 
 pub mod afe4900;
 pub mod bmi270;
+pub mod erm_motor;
 mod i2c;
 pub mod iqs620a;
+pub mod li_po;
 pub mod rm69310;
+pub mod simple;
+pub mod zinitix;
 
 /// Something a part refused or does not model, with when it happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,7 +150,17 @@ impl<'a> Config<'a> {
 }
 
 /// Model names [`build`] knows.
-pub const MODELS: &[&str] = &["rm69310", "bmi270", "afe4900", "iqs620a"];
+pub const MODELS: &[&str] = &[
+    "rm69310",
+    "bmi270",
+    "afe4900",
+    "iqs620a",
+    "zinitix",
+    "erm-motor",
+    "li-po",
+    "led",
+    "push-button",
+];
 
 /// Make a part from its model name and config map, as a board file gives them.
 pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part>, PartError> {
@@ -181,6 +199,31 @@ pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part
             Config::new("iqs620a", config, &[])?;
             Box::new(iqs620a::Iqs620a::new())
         }
+        "zinitix" => {
+            let c = Config::new("zinitix", config, &["width", "height", "keys"])?;
+            let w = c.range("width", 1..=4095, 120, "1..=4095 pixels")?;
+            let h = c.range("height", 1..=4095, 240, "1..=4095 pixels")?;
+            let k = c.range("keys", 0..=16, 1, "0..=16 touch keys")?;
+            Box::new(zinitix::Zinitix::new(w as u16, h as u16, k as u16))
+        }
+        "erm-motor" => {
+            Config::new("erm-motor", config, &[])?;
+            Box::new(erm_motor::ErmMotor::new())
+        }
+        "li-po" => {
+            let c = Config::new("li-po", config, &["capacity_mah"])?;
+            let mah = c.range("capacity_mah", 1..=100_000, 135, "1..=100000 mAh")?;
+            Box::new(li_po::LiPo::new(mah as f64))
+        }
+        "led" => {
+            Config::new("led", config, &[])?;
+            Box::new(simple::Led::new())
+        }
+        "push-button" => {
+            let c = Config::new("push-button", config, &["active_low"])?;
+            let low = c.range("active_low", 0..=1, 0, "0 or 1")?;
+            Box::new(simple::PushButton::new(low == 1))
+        }
         _ => {
             return Err(PartError::UnknownModel {
                 model: model.to_owned(),
@@ -193,6 +236,38 @@ pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_part_of_the_builtin_boards_can_be_made() {
+        for name in mb4_board::builtin_names() {
+            let board = mb4_board::Board::builtin(name).unwrap();
+            for p in &board.parts {
+                let part = build(&p.model, &p.config)
+                    .unwrap_or_else(|e| panic!("board {name}, part {}: {e}", p.id));
+                assert_eq!(part.model(), p.model, "board {name}, part {}", p.id);
+            }
+        }
+    }
+
+    #[test]
+    fn bus_faces_match_the_board() {
+        let board = mb4_board::Board::builtin("xiaomi_mi_band_4").unwrap();
+        for p in &board.parts {
+            let mut part = build(&p.model, &p.config).unwrap();
+            let kind = p.bus.as_deref().and_then(|b| board.bus(b)).map(|b| b.kind);
+            match kind {
+                Some(mb4_board::BusKind::I2c) => assert!(part.as_i2c().is_some(), "{}", p.id),
+                Some(mb4_board::BusKind::MipiDbiSpi4) => {
+                    assert!(part.as_dbi().is_some(), "{}", p.id)
+                }
+                _ => assert!(
+                    part.as_i2c().is_none() && part.as_dbi().is_none(),
+                    "{}",
+                    p.id
+                ),
+            }
+        }
+    }
 
     #[test]
     fn unknown_model_and_key_are_refused_clearly() {
