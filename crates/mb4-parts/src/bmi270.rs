@@ -2,9 +2,11 @@
 //!
 //! The band has a BMI260 or a BMI270 (research/hardware.md §1: ZSband is
 //! inconsistent), so the variant is a parameter: CHIP_ID 0x24 (BMI270,
-//! default) or 0x27 (BMI260). Register addresses follow Bosch's public
-//! BMI270 sensor API (`bmi2_defs.h`), from memory, **not checked against the
-//! datasheet here**:
+//! default) or 0x27 (BMI260). Register addresses are those of Bosch's public
+//! BMI270 sensor API (`bmi2_defs.h`, read through several public copies;
+//! confidence: source-level, **S**); the step-counter output at feature page
+//! 0, offset 0 (`BMI270_STEP_CNT_OUT_STRT_ADDR`) likewise. Bit meanings
+//! marked "assumed" below were not checked against the datasheet:
 //!
 //! | reg | name | modelled |
 //! |---|---|---|
@@ -12,8 +14,8 @@
 //! | 0x03 | STATUS | bit 7 drdy_acc (cleared by reading DATA_8..13), bit 4 cmd_rdy |
 //! | 0x0C-0x11 | DATA_8..13 | acceleration x, y, z, LSB first, in the ACC_RANGE scale |
 //! | 0x18-0x1A | SENSORTIME_0..2 | 24-bit, 39.0625 µs per LSB |
-//! | 0x1C | INT_STATUS_0 | bit 1 step counter (clear on read) |
-//! | 0x1D | INT_STATUS_1 | bit 7 acc data ready (clear on read) |
+//! | 0x1C | INT_STATUS_0 | bit 1 step counter (clear on read; assumed) |
+//! | 0x1D | INT_STATUS_1 | bit 7 acc data ready (clear on read; assumed) |
 //! | 0x21 | INTERNAL_STATUS | message 0x00 not init, 0x01 init ok, 0x02 init error |
 //! | 0x2F, 0x30-0x3F | FEAT_PAGE, FEATURES | page 0 bytes 0-3: step count (u32 LE); other pages stored |
 //! | 0x40, 0x41 | ACC_CONF, ACC_RANGE | ODR (bits 3:0), range (bits 1:0) |
@@ -25,7 +27,9 @@
 //! Config upload, as Bosch's driver does it: PWR_CONF = 0, INIT_CTRL = 0,
 //! INIT_ADDR_0/1 = word offset (low 4 bits / the rest), a burst to INIT_DATA
 //! (the pointer stays on 0x5E), repeated for each chunk, then INIT_CTRL = 1.
-//! INTERNAL_STATUS then reads 0x01 if all 8 KiB arrived, 0x02 if not. The
+//! INTERNAL_STATUS then reads 0x01 if every byte of the 8 KiB arrived since
+//! INIT_CTRL = 0 (or reset), 0x02 if not. A single 8 KiB burst from offset 0
+//! works too (INIT_ADDR advances as bytes arrive, an assumption). The
 //! bytes are kept (`config()`) but not interpreted: features work once the
 //! upload is complete, whatever it holds.
 //!
@@ -112,7 +116,8 @@ pub struct Bmi270 {
     regs: [u8; 128],
     feature_pages: [[u8; 16]; 8],
     config: Vec<u8>,
-    config_written: usize,
+    /// Which config offsets were written since INIT_CTRL = 0.
+    config_written: Vec<bool>,
     motion: Motion,
     steps: u32,
     /// Detector state: armed after |a| fell below 1.0 g.
@@ -136,7 +141,7 @@ impl Bmi270 {
             regs: [0; 128],
             feature_pages: [[0; 16]; 8],
             config: vec![0; CONFIG_SIZE],
-            config_written: 0,
+            config_written: vec![false; CONFIG_SIZE],
             motion: Motion::Still([0.0, 0.0, 1.0]),
             steps: 0,
             armed: false,
@@ -159,7 +164,7 @@ impl Bmi270 {
         self.regs[ACC_RANGE as usize] = 0x02; // ±8 g
         self.regs[PWR_CONF as usize] = 0x03; // advanced power save on
         self.feature_pages = [[0; 16]; 8];
-        self.config_written = 0;
+        self.config_written.fill(false);
         self.steps = 0;
         self.armed = false;
         self.last_step = None;
@@ -354,18 +359,18 @@ impl Registers for Bmi270 {
                 let i = self.init_offset();
                 if i < CONFIG_SIZE {
                     self.config[i] = value;
-                    self.config_written += 1;
+                    self.config_written[i] = true;
                 }
                 self.set_init_offset(i + 1);
             }
             INIT_CTRL => {
                 self.regs[r] = value;
                 if value & 1 == 1 {
-                    let ok = self.config_written >= CONFIG_SIZE;
+                    let ok = self.config_written.iter().all(|&w| w);
                     self.regs[INTERNAL_STATUS as usize] = if ok { 0x01 } else { 0x02 };
                     self.reclock();
                 } else {
-                    self.config_written = 0;
+                    self.config_written.fill(false);
                     self.regs[INTERNAL_STATUS as usize] = 0x00;
                 }
             }
@@ -510,6 +515,12 @@ mod tests {
         // A short upload is an init error.
         upload(&mut b, 4096);
         assert_eq!(bus::read(&mut b, INTERNAL_STATUS, 1, T0), [0x02]);
+        // One burst of the whole file from offset 0 (as simple drivers do).
+        bus::write(&mut b, INIT_CTRL, &[0x00], T0);
+        bus::write(&mut b, INIT_ADDR_0, &[0, 0], T0);
+        bus::write(&mut b, INIT_DATA, &vec![0x5A; CONFIG_SIZE], T0);
+        bus::write(&mut b, INIT_CTRL, &[0x01], T0);
+        assert_eq!(bus::read(&mut b, INTERNAL_STATUS, 1, T0), [0x01]);
     }
 
     #[test]

@@ -2,18 +2,21 @@
 //! band's wear (on-wrist) detector.
 //!
 //! Product number 0x41 at register 0x00 is what ZSband's driver checks
-//! (research/hardware.md §4). The rest of the map is **assumed** from the
-//! IQS62x family layout as the Linux `iqs62x` driver uses it, from memory:
+//! (research/hardware.md §4). The register addresses and bits of SYS_FLAGS,
+//! GLOBAL_EVENTS, PROX_FUSION_FLAGS, channel counts and SYS_SETTINGS are
+//! those used by Brilliant Labs' public IQS620 driver for the Monocle
+//! (confidence **S**: one driver, no datasheet read). The software and
+//! hardware numbers, the LTA location and the thresholds are **assumed**:
 //!
 //! | reg | name | modelled |
 //! |---|---|---|
 //! | 0x00, 0x01, 0x02 | PROD_NUM, SW_NUM, HW_NUM | 0x41, 0x08, 0x82 |
 //! | 0x10 | SYS_FLAGS | bit 7 SHOW_RESET (until ACK_RESET) |
-//! | 0x11 | GLBL_EVENTS | bit 0 proximity/touch event since last read (clear on read) |
-//! | 0x12 | PROX_FLAGS | bits 0-2 proximity on channel 0-2, bits 4-6 touch |
+//! | 0x11 | GLOBAL_EVENTS | bit 0 PROX: proximity/touch changed (clear on read) |
+//! | 0x12 | PROX_FUSION_FLAGS | bits 0-2 proximity on channel 0-2, bits 4-6 touch |
 //! | 0x20-0x25 | channel counts | ch0..2, u16 little endian |
 //! | 0x26-0x2B | long-term averages | ch0..2, u16 LE |
-//! | 0x40-0xCF | settings | stored |
+//! | 0x40-0xCF, 0xD1-0xD6 | settings (prox fusion, thresholds, active channels, power mode, report rates) | stored |
 //! | 0xD0 | SYS_SETTINGS | bit 7 SOFT_RESET, bit 6 ACK_RESET, bit 5 EVENT_MODE |
 //!
 //! Counts fall when capacitance rises (a wrist near the electrodes): 800 off
@@ -193,7 +196,7 @@ impl Registers for Iqs620a {
                 }
                 self.regs[reg as usize] = value & !(SOFT_RESET | ACK_RESET);
             }
-            0x40..=0xCF => self.regs[reg as usize] = value,
+            0x40..=0xCF | 0xD1..=0xD6 => self.regs[reg as usize] = value,
             _ => {}
         }
     }

@@ -269,6 +269,82 @@ mod tests {
         }
     }
 
+    /// Random bus traffic, pin changes and time steps never panic any part,
+    /// and time-driven parts always name a future event (or none).
+    #[test]
+    fn random_traffic_never_panics() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut rand = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let board = mb4_board::Board::builtin("xiaomi_mi_band_4").unwrap();
+        let dk = mb4_board::Board::builtin("da1469x_dk_pro").unwrap();
+        for p in board.parts.iter().chain(&dk.parts) {
+            let mut part = build(&p.model, &p.config).unwrap();
+            let roles: Vec<&str> = p.pins.keys().map(String::as_str).collect();
+            let mut now = Instant::ZERO;
+            for _ in 0..20_000 {
+                let r = rand();
+                now = Instant(now.0 + (r >> 40) % 2_000_000_000);
+                match r % 11 {
+                    0 => {
+                        if let Some(i2c) = part.as_i2c() {
+                            i2c.start(r & 0x100 != 0, now);
+                        }
+                    }
+                    1..=3 => {
+                        if let Some(i2c) = part.as_i2c() {
+                            i2c.write((r >> 16) as u8, now);
+                        }
+                    }
+                    4 => {
+                        if let Some(i2c) = part.as_i2c() {
+                            i2c.read(now);
+                            i2c.stop(now);
+                        }
+                    }
+                    5 => {
+                        if let Some(dbi) = part.as_dbi() {
+                            dbi.command((r >> 16) as u8, now);
+                        }
+                    }
+                    6 | 7 => {
+                        if let Some(dbi) = part.as_dbi() {
+                            let bytes: Vec<u8> =
+                                (0..(r >> 20) % 64).map(|i| (r >> (i % 56)) as u8).collect();
+                            dbi.data(&bytes, now);
+                        }
+                    }
+                    8 => {
+                        if let Some(dbi) = part.as_dbi() {
+                            dbi.read(((r >> 16) % 5) as usize, now);
+                        }
+                    }
+                    9 => {
+                        if !roles.is_empty() {
+                            let role = roles[(r >> 16) as usize % roles.len()];
+                            part.input(role, r & 0x200 != 0, now);
+                        }
+                    }
+                    _ => {
+                        part.advance(now);
+                        for role in &roles {
+                            part.output(role);
+                        }
+                        if let Some(next) = part.next_event() {
+                            assert!(next >= now, "{}: event in the past", p.id);
+                        }
+                    }
+                }
+            }
+            part.take_reports();
+            part.reset();
+        }
+    }
+
     #[test]
     fn unknown_model_and_key_are_refused_clearly() {
         let e = build("st7789", &BTreeMap::new()).err().unwrap();

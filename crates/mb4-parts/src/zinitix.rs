@@ -1,7 +1,9 @@
 //! Zinitix touch controller on I²C (the band's exact part is unknown:
 //! research/hardware.md §3 has only the vendor name). Modelled on the BT541
-//! register interface as the Linux `zinitix` touchscreen driver uses it, from
-//! memory; the identification values are **assumed**.
+//! register interface as the Linux `zinitix` touchscreen driver uses it
+//! (register addresses, commands and status bits checked against public
+//! copies of that driver: confidence **S**); the identification values, the
+//! power-on INT_ENABLE_FLAG and the point record's width byte are **assumed**.
 //!
 //! Framing: every access starts with a 16-bit register address, little
 //! endian. Registers are 16-bit words; a read streams words from the address
@@ -133,7 +135,10 @@ impl Zinitix {
         if self.asleep || self.in_reset {
             return;
         }
-        let p = (x.min(self.width - 1), y.min(self.height - 1));
+        let p = (
+            x.min(self.width.saturating_sub(1)),
+            y.min(self.height.saturating_sub(1)),
+        );
         if self.finger.is_some() {
             self.status |= status::MOVE | status::PT_EXIST;
             self.sub_status |= sub_status::EXIST | sub_status::MOVE;
