@@ -29,7 +29,7 @@ impl SocTarget {
     fn access_size(addr: u32, len: usize) -> Option<u8> {
         matches!(len, 1 | 2 | 4)
             .then_some(len as u8)
-            .filter(|&s| addr % u32::from(s) == 0)
+            .filter(|&s| addr.is_multiple_of(u32::from(s)))
     }
 }
 
