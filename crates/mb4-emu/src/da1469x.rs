@@ -154,6 +154,7 @@ pub struct Da1469x {
     /// Cycle count and time at the last clock change, and the clock.
     base: (u64, Instant, u64),
     asleep: Instant,
+    slept_last_slice: bool,
     console_text: Vec<u8>,
 }
 
@@ -175,6 +176,7 @@ impl Da1469x {
             boot: None,
             base: (0, Instant::ZERO, hz),
             asleep: Instant::ZERO,
+            slept_last_slice: false,
             console_text: Vec::new(),
         }
     }
@@ -260,7 +262,7 @@ impl Da1469x {
         loop {
             let now = self.now();
             self.soc.advance(now);
-            self.deliver_irqs();
+            let woken = self.deliver_irqs();
             self.flush(console, reports);
             if let Some(text) = &until.uart_text
                 && contains(&self.console_text, text.as_bytes())
@@ -287,12 +289,19 @@ impl Da1469x {
             // The slice: up to the next peripheral event, MAX_SLICE at most
             // while the core runs (registers it polls move on at least that
             // often); a sleeping core jumps straight to the next event.
-            let cap = if self.cpu.is_sleeping() {
+            // Only a core that slept through the last slice, and that no
+            // interrupt has just woken, may jump far: once awake it would run
+            // the whole budget with the peripherals' time standing still.
+            let idle = self.cpu.is_sleeping() && self.slept_last_slice && !woken;
+            let cap = if idle {
                 Instant::from_secs(1)
             } else {
                 MAX_SLICE
             };
             let mut end = Instant(now.0 + cap.0);
+            if let Some(c) = self.cpu.next_own_event() {
+                end = end.min(self.time_of_cycle(c).max(now));
+            }
             if let Some(t) = self.soc.next_event() {
                 end = end.min(t.max(now));
             }
@@ -312,6 +321,7 @@ impl Da1469x {
                 self.cpu.invalidate_code(addr, len);
             }
             self.rebase_clock();
+            self.slept_last_slice = stop == StopReason::Sleeping;
             match stop {
                 // No debugger sets watchpoints on this machine yet.
                 StopReason::Budget | StopReason::Stepped | StopReason::Watchpoint { .. } => {}
@@ -369,15 +379,27 @@ impl Da1469x {
         }
     }
 
-    fn deliver_irqs(&mut self) {
+    /// Pend the interrupt lines that are high or pulsed; whether any became
+    /// newly pending (which may wake a sleeping core).
+    fn deliver_irqs(&mut self) -> bool {
         let mut lines = self.soc.irqs.levels() | self.soc.irqs.take_pulses();
+        let mut any = false;
         while lines != 0 {
             let n = lines.trailing_zeros();
             lines &= lines - 1;
             if n < NUM_IRQ && !self.cpu.irq_pending(n) {
                 self.cpu.set_irq_pending(n);
+                any = true;
             }
         }
+        any
+    }
+
+    /// Emulated time of a future cycle count at the current clock.
+    fn time_of_cycle(&self, cycle: u64) -> Instant {
+        let (c0, t0, hz) = self.base;
+        let dc = cycle.saturating_sub(c0) as u128;
+        Instant(t0.0 + (dc * PS_PER_SECOND as u128 / hz as u128) as u64)
     }
 
     fn flush(&mut self, console: &mut dyn Write, reports: &mut dyn Write) {

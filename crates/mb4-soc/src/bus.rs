@@ -835,6 +835,11 @@ impl Soc {
         n
     }
 
+    #[doc(hidden)]
+    pub fn peek_reg_dbg(&self) -> u32 {
+        0
+    }
+
     /// The region list of the memory map, for debuggers.
     pub fn regions() -> &'static [memory_map::Region] {
         memory_map::REGIONS
