@@ -189,7 +189,15 @@ impl GdbClient {
         let request = format!("qRcmd,{}", packet::hex(cmd.as_bytes()));
         self.send_packet(request.as_bytes())?;
         let mut output = String::new();
+        // Console output may stream for a while, but not for ever.
+        let give_up = Instant::now() + self.timeout * 10;
         loop {
+            if Instant::now() > give_up {
+                return Err(ProbeError::Timeout {
+                    during: format!("running monitor {cmd:?} (output never ended)"),
+                    after: self.timeout * 10,
+                });
+            }
             let reply = self.recv_packet(&format!("running monitor {cmd:?}"))?;
             if reply == b"OK" {
                 return Ok(output);
@@ -472,7 +480,14 @@ impl GdbClient {
     }
 
     fn wait_stop(&mut self, during: &str) -> Result<StopReason, ProbeError> {
+        let give_up = Instant::now() + self.timeout * 10;
         loop {
+            if Instant::now() > give_up {
+                return Err(ProbeError::Timeout {
+                    during: during.to_string(),
+                    after: self.timeout * 10,
+                });
+            }
             let reply = self.recv_packet(during)?;
             if reply.first() == Some(&b'O') && reply != b"OK" {
                 continue; // console output while running
