@@ -9,16 +9,22 @@
 //!
 //! | reg | name | modelled |
 //! |---|---|---|
-//! | 0x00 | CONTROL0 | bit 0 REG_READ (other registers read back only while set, and are not written while set), bit 3 SW_RESET (self-clearing) |
+//! | 0x00 | CONTROL0 | bit 0 REG_READ (other registers read back only while set, and are not written while set), bit 3 SW_RESET (self-clearing), bit 6 FIFO_EN |
 //! | 0x01-0x1C, 0x20-0x29, 0x31-0x41, 0x43-0x6F | timing engine and analog set-up | stored |
 //! | 0x1D | PRPCT | pulse repetition period − 1, in timing-engine clocks (128 kHz) |
 //! | 0x1E | CONTROL1 | bit 8 TIMEREN: the timing engine runs |
 //! | 0x2A-0x2D | LED2VAL, ALED2VAL, LED1VAL, ALED1VAL | last conversion, 24-bit two's complement |
-//! | 0x42 | FIFO config | bit 6 FIFO_EN |
-//! | 0x6D | POINTER_DIFF | words waiting in the FIFO |
+//! | 0x42 | FIFO | stored (watermark bits 13:6, partition bits 3:0: not acted on) |
+//! | 0x52, 0x53 | DATA_RDY_STC/ENDC | ADC_RDY high from count STC to ENDC of each period |
+//! | 0x6D | REG_POINTER | words waiting in the FIFO |
 //! | 0xFF | FIFO data | each conversion pushes LED2, ALED2, LED1, ALED1 (128 words kept) |
 //!
-//! `ready` (ADC_RDY) goes high for 62.5 µs after each conversion (assumed).
+//! The register names and addresses above match a public AFE4900 set-up
+//! table (an ESP32 driver for TI's EVM; confidence **S**), which also
+//! writes CONTROL0 = 0x60, hence FIFO_EN at bit 6 (inferred). Each period's
+//! results are ready at count DATA_RDY_STC, and `ready` (ADC_RDY) is high
+//! through DATA_RDY_ENDC; with both zero, high for 8 counts (62.5 µs,
+//! assumed) from the period's start.
 //! `reset` is RESETZ: low holds the part in reset (registers cleared).
 //!
 //! The pulse: LED phases read `DC − AC·p(φ)` where φ is the phase in the
@@ -36,8 +42,9 @@ use mb4_periph::time::{Clock, Instant, PS_PER_SECOND};
 pub const TE_CLOCK_HZ: u64 = 128_000;
 /// FIFO depth in 24-bit words (assumed).
 pub const FIFO_WORDS: usize = 128;
-/// ADC_RDY pulse width, ps (assumed).
-pub const ADC_RDY_PS: u64 = 62_500_000;
+/// ADC_RDY pulse width in timing-engine counts when DATA_RDY_STC/ENDC are
+/// zero (assumed: 62.5 µs).
+pub const DEFAULT_RDY_COUNTS: u64 = 8;
 
 const CONTROL0: u8 = 0x00;
 const PRPCT: u8 = 0x1D;
@@ -46,7 +53,8 @@ const LED2VAL: u8 = 0x2A;
 const ALED2VAL: u8 = 0x2B;
 const LED1VAL: u8 = 0x2C;
 const ALED1VAL: u8 = 0x2D;
-const FIFO_CONFIG: u8 = 0x42;
+const DATA_RDY_STC: u8 = 0x52;
+const DATA_RDY_ENDC: u8 = 0x53;
 const POINTER_DIFF: u8 = 0x6D;
 const FIFO_DATA: u8 = 0xFF;
 
@@ -77,7 +85,8 @@ pub struct Afe4900 {
     in_reset: bool,
     prf: Option<Clock>,
     conversions: u64,
-    last_conversion: Option<Instant>,
+    /// Timing-engine count of the last conversion.
+    last_conversion: Option<u64>,
     now: Instant,
 }
 
@@ -166,18 +175,38 @@ impl Afe4900 {
         self.regs[PRPCT as usize] as u64 + 1
     }
 
+    /// ADC_RDY's start count in each period and its width in counts.
+    fn rdy_window(&self) -> (u64, u64) {
+        let stc = self.regs[DATA_RDY_STC as usize] as u64;
+        let endc = self.regs[DATA_RDY_ENDC as usize] as u64;
+        if (stc | endc) != 0 && endc >= stc && endc < self.period() {
+            (stc, endc - stc + 1)
+        } else {
+            (0, DEFAULT_RDY_COUNTS)
+        }
+    }
+
+    /// Conversions completed by timing-engine count `ticks`: conversion k
+    /// (k ≥ 1) is ready at count k·period + DATA_RDY_STC.
+    fn done_by(&self, ticks: u64) -> u64 {
+        let (stc, _) = self.rdy_window();
+        ticks.checked_sub(stc).map_or(0, |t| t / self.period())
+    }
+
     fn catch_up(&mut self, now: Instant) {
         let now = self.now.max(now);
         if let Some(c) = self.prf {
             let period = self.period();
-            let done = c.ticks_at(now) / period;
-            let before = c.ticks_at(self.now) / period;
+            let (stc, _) = self.rdy_window();
+            let done = self.done_by(c.ticks_at(now));
+            let before = self.done_by(c.ticks_at(self.now));
             // Only the last few conversions matter to the registers; the FIFO
             // keeps at most FIFO_WORDS / 4 of them.
             let first = before.max(done.saturating_sub(FIFO_WORDS as u64 / 4)) + 1;
             for n in first..=done {
-                let t = c.instant_of_tick(n * period);
-                self.convert(t);
+                let tick = n * period + stc;
+                self.convert(c.instant_of_tick(tick));
+                self.last_conversion = Some(tick);
             }
             self.conversions += done - before;
         }
@@ -196,7 +225,7 @@ impl Afe4900 {
         self.regs[ALED2VAL as usize] = words[1];
         self.regs[LED1VAL as usize] = words[2];
         self.regs[ALED1VAL as usize] = words[3];
-        if self.regs[FIFO_CONFIG as usize] & FIFO_EN != 0 {
+        if self.regs[CONTROL0 as usize] & FIFO_EN != 0 {
             for w in words {
                 if self.fifo.len() == FIFO_WORDS {
                     self.fifo.pop_front();
@@ -204,7 +233,6 @@ impl Afe4900 {
                 self.fifo.push_back(w);
             }
         }
-        self.last_conversion = Some(t);
     }
 
     fn read_word(&mut self, reg: u8) -> u32 {
@@ -224,7 +252,10 @@ impl Afe4900 {
                 if value & SW_RESET != 0 {
                     self.sw_reset();
                 } else {
-                    self.regs[0] = value & REG_READ;
+                    self.regs[0] = value;
+                    if value & FIFO_EN == 0 {
+                        self.fifo.clear();
+                    }
                 }
             }
             LED2VAL..=ALED1VAL | POINTER_DIFF | FIFO_DATA => {}
@@ -232,12 +263,6 @@ impl Afe4900 {
             PRPCT | CONTROL1 => {
                 self.regs[reg as usize] = value;
                 self.restart_timing();
-            }
-            FIFO_CONFIG => {
-                self.regs[reg as usize] = value;
-                if value & FIFO_EN == 0 {
-                    self.fifo.clear();
-                }
             }
             _ => self.regs[reg as usize] = value,
         }
@@ -313,15 +338,15 @@ impl Part for Afe4900 {
 
     fn next_event(&self) -> Option<Instant> {
         let c = self.prf?;
-        let period = self.period();
+        let (stc, width) = self.rdy_window();
         if let Some(last) = self.last_conversion {
-            let fall = Instant(last.0 + ADC_RDY_PS);
+            let fall = c.instant_of_tick(last + width);
             if self.now < fall {
                 return Some(fall);
             }
         }
-        let n = c.ticks_at(self.now) / period + 1;
-        Some(c.instant_of_tick(n * period))
+        let n = self.done_by(c.ticks_at(self.now)) + 1;
+        Some(c.instant_of_tick(n * self.period() + stc))
     }
 
     fn advance(&mut self, now: Instant) {
@@ -330,10 +355,11 @@ impl Part for Afe4900 {
 
     fn output(&self, role: &str) -> Option<bool> {
         (role == "ready").then(|| {
-            self.prf.is_some()
-                && self
-                    .last_conversion
-                    .is_some_and(|t| self.now.since(t) < ADC_RDY_PS)
+            let (_, width) = self.rdy_window();
+            self.prf.is_some_and(|c| {
+                self.last_conversion
+                    .is_some_and(|t| c.ticks_at(self.now) < t + width)
+            })
         })
     }
 
@@ -440,7 +466,7 @@ mod tests {
     #[test]
     fn fifo_collects_four_phases_per_conversion() {
         let mut a = Afe4900::new();
-        write(&mut a, FIFO_CONFIG, FIFO_EN, T0);
+        write(&mut a, CONTROL0, FIFO_EN, T0);
         running(&mut a);
         let t = Instant::from_millis(55); // 5 conversions
         assert_eq!(read(&mut a, POINTER_DIFF, t), 20);
@@ -468,10 +494,29 @@ mod tests {
         a.advance(t);
         assert_eq!(a.output("ready"), Some(true));
         let fall = a.next_event().unwrap();
-        assert_eq!(fall, Instant(t.0 + ADC_RDY_PS));
+        assert_eq!(fall, Instant(t.0 + 62_500_000));
         a.advance(fall);
         assert_eq!(a.output("ready"), Some(false));
         assert_eq!(a.next_event(), Some(Instant::from_millis(20)));
+    }
+
+    #[test]
+    fn data_rdy_registers_place_the_pulse() {
+        let mut a = Afe4900::new();
+        write(&mut a, DATA_RDY_STC, 100, T0);
+        write(&mut a, DATA_RDY_ENDC, 131, T0); // 32 counts = 250 µs
+        running(&mut a);
+        let rise = a.next_event().unwrap();
+        assert_eq!(
+            rise,
+            Clock::new(TE_CLOCK_HZ, T0).instant_of_tick(1280 + 100)
+        );
+        a.advance(rise);
+        assert_eq!(a.output("ready"), Some(true));
+        let fall = a.next_event().unwrap();
+        assert_eq!(fall.since(rise), 250_000_000);
+        a.advance(fall);
+        assert_eq!(a.output("ready"), Some(false));
     }
 
     #[test]
