@@ -51,6 +51,8 @@ enum Command {
     Erase(cmd::erase::Cmd),
     /// Reset the band (and let it boot, or halt it).
     Reset(cmd::reset::Cmd),
+    /// Load a RAM-linked ELF into the band's SysRAM and run it; flash untouched.
+    Run(cmd::run::Cmd),
 }
 
 fn main() -> std::process::ExitCode {
@@ -66,6 +68,7 @@ fn main() -> std::process::ExitCode {
         Command::Flash(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
         Command::Erase(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
         Command::Reset(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
+        Command::Run(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

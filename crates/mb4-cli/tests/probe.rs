@@ -199,3 +199,42 @@ fn no_link_and_a_dead_link_are_clear_errors() {
     assert_ne!(code, 0);
     assert!(err.contains("cannot connect to the GDB server"), "{err}");
 }
+
+#[test]
+fn run_loads_a_ram_program_and_starts_it_from_its_vector_table() {
+    use mb4_image::elf::synthetic_elf;
+    let dir = workdir("run");
+    let mut prog = Vec::new();
+    prog.extend(0x2000_4000u32.to_le_bytes()); // initial SP
+    prog.extend(0x2000_0101u32.to_le_bytes()); // reset handler, Thumb
+    prog.resize(0x100, 0);
+    prog.extend([0xFE, 0xE7]); // b .
+    let elf = synthetic_elf(&[(0x2000_0000, &prog)], 0x2000_0101, 40, 2, false);
+    std::fs::write(dir.join("prog.elf"), elf).unwrap();
+
+    let ((code, out, err), mut chip) = run(&dir, stock_band(), &["run", "prog.elf", "--halt"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("SP 0x20004000, PC 0x20000100; halted"),
+        "{out}"
+    );
+    let r = chip.registers();
+    assert_eq!(
+        (r.sp(), r.pc(), r.xpsr),
+        (0x2000_4000, 0x2000_0100, Some(1 << 24))
+    );
+    assert_eq!(chip.word(0xE000_ED08), 0x2000_0000, "VTOR");
+    assert_eq!(chip.word(0x2000_0100), 0xE7FE);
+    assert!(chip.halted());
+    assert_eq!(chip.nor.erases + chip.nor.programs, 0, "flash untouched");
+
+    let ((code, _, err), chip) = run(&dir, stock_band(), &["run", "prog.elf"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!chip.halted());
+
+    let flashy = synthetic_elf(&[(0x1600_2400, &prog)], 0x1600_2501, 40, 2, false);
+    std::fs::write(dir.join("flash.elf"), flashy).unwrap();
+    let (code, _, err) = mb4(&dir, &["run", "flash.elf", "--gdb", "127.0.0.1:1"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("is not in SysRAM"), "{err}");
+}

@@ -32,4 +32,4 @@ pub mod write;
 mod error;
 
 pub use error::ProbeError;
-pub use target::{Registers, StopReason, Target};
+pub use target::{Registers, StopReason, Target, XPSR};

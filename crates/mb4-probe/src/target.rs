@@ -87,7 +87,14 @@ pub trait Target {
 
     /// The core registers (core halted).
     fn read_registers(&mut self) -> Result<Registers, ProbeError>;
+
+    /// Set one register, numbered as gdb's Arm M-profile description does:
+    /// 0..=15 r0..pc, 25 xPSR (core halted).
+    fn write_register(&mut self, n: u32, value: u32) -> Result<(), ProbeError>;
 }
+
+/// gdb's register number of xPSR on M-profile.
+pub const XPSR: u32 = 25;
 
 impl<T: Target + ?Sized> Target for &mut T {
     fn describe(&self) -> String {
@@ -122,5 +129,8 @@ impl<T: Target + ?Sized> Target for &mut T {
     }
     fn read_registers(&mut self) -> Result<Registers, ProbeError> {
         (**self).read_registers()
+    }
+    fn write_register(&mut self, n: u32, value: u32) -> Result<(), ProbeError> {
+        (**self).write_register(n, value)
     }
 }

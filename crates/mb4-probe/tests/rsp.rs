@@ -205,3 +205,16 @@ fn nobody_listening_is_a_connect_error() {
     let err = GdbClient::connect("no-port-here", &GdbOptions::default()).unwrap_err();
     assert!(matches!(err, ProbeError::Connect { .. }), "{err}");
 }
+
+#[test]
+fn registers_are_set_with_p() {
+    let server = serve(ServerConfig::default());
+    let mut c = connect(&server);
+    c.write_register(13, 0x2000_1000).unwrap();
+    c.write_register(15, 0x2000_0400).unwrap();
+    c.write_register(mb4_probe::XPSR, 0x0100_0000).unwrap();
+    let r = c.read_registers().unwrap();
+    assert_eq!((r.sp(), r.pc()), (0x2000_1000, 0x2000_0400));
+    let err = c.write_register(99, 1).unwrap_err();
+    assert!(matches!(err, ProbeError::Refused { .. }), "{err}");
+}

@@ -11,3 +11,4 @@ pub mod image;
 pub mod link;
 pub mod probe;
 pub mod reset;
+pub mod run;

@@ -154,6 +154,16 @@ impl FakeChip {
         self.ctrlmode & 1 != 0
     }
 
+    /// The core registers as they stand.
+    pub fn registers(&self) -> Registers {
+        self.regs
+    }
+
+    /// A word of plain memory (RAM, system registers), for tests.
+    pub fn word(&mut self, addr: u32) -> u32 {
+        self.peek32(addr)
+    }
+
     /// Whether the core is halted.
     pub fn halted(&self) -> bool {
         self.halted
@@ -387,5 +397,22 @@ impl Target for FakeChip {
             return Err(ProbeError::Running);
         }
         Ok(self.regs)
+    }
+
+    fn write_register(&mut self, n: u32, value: u32) -> Result<(), ProbeError> {
+        if !self.halted {
+            return Err(ProbeError::Running);
+        }
+        match n {
+            0..=15 => self.regs.r[n as usize] = value,
+            crate::target::XPSR => self.regs.xpsr = Some(value),
+            _ => {
+                return Err(ProbeError::Refused {
+                    command: format!("P{n:x}"),
+                    code: 1,
+                });
+            }
+        }
+        Ok(())
     }
 }

@@ -206,6 +206,22 @@ impl<T: Target> Session<T> {
                     _ => one("E01"),
                 }
             }
+            Some(b'P') => {
+                let Some((n, v)) = text[1..].split_once('=') else {
+                    return one("E02");
+                };
+                let (Ok(n), Some(v)) = (u32::from_str_radix(n, 16), packet::unhex(v.as_bytes()))
+                else {
+                    return one("E02");
+                };
+                let Ok(v) = <[u8; 4]>::try_from(v.as_slice()) else {
+                    return one("E02");
+                };
+                match self.target.write_register(n, u32::from_le_bytes(v)) {
+                    Ok(()) => one("OK"),
+                    Err(_) => one("E01"),
+                }
+            }
             Some(b'm') => {
                 let Some((addr, len)) = addr_len(&text[1..]) else {
                     return one("E02");

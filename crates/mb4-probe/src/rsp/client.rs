@@ -660,6 +660,22 @@ impl Target for GdbClient {
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
         Ok(regs)
     }
+
+    fn write_register(&mut self, n: u32, value: u32) -> Result<(), ProbeError> {
+        self.ensure_halted()?;
+        let cmd = format!("P{n:x}={}", packet::hex(&value.to_le_bytes()));
+        let reply = self.command(cmd.as_bytes())?;
+        if reply.is_empty() {
+            return Err(ProbeError::Unsupported { command: cmd });
+        }
+        if let Some(code) = error_code(&reply) {
+            return Err(ProbeError::Refused { command: cmd, code });
+        }
+        if reply != b"OK" {
+            return Err(self.bad(&cmd, &String::from_utf8_lossy(&reply), "expected OK"));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
