@@ -19,7 +19,27 @@
 //! | `li-po` | [`li_po::LiPo`] (config `capacity_mah`) | read by GPADC/CHARGER |
 //! | `led`, `push-button` | [`simple::Led`], [`simple::PushButton`] (config `active_low`) | pins |
 //!
-//! [`build`] makes a part from its board-file model name and config map.
+//! [`build`] makes a part from its board-file model name and config map;
+//! [`build_any`] keeps its concrete type in an [`AnyPart`], to which a
+//! machine broadcasts [`World`] events (touches, heart rate, wrist, charger).
+//!
+//! # Wiring a part into a machine
+//!
+//! * **I²C:** for a transfer to the part's address, `as_i2c()` then `start`
+//!   (false = NACK the address), `write`/`read` per byte, `stop`.
+//! * **MIPI-DBI:** the LCDC's `service(mem, part.as_dbi())` (see the
+//!   `lcdc_to_panel` test).
+//! * **Pins:** GPIO outputs of the SoC go to `input(role, level, now)`
+//!   (`reset`, `enable`, `anode`); after any access or `advance`, read
+//!   `output(role)` for the part's pin roles (`int1`, `ready`, `int`, `te`,
+//!   `contact`) and drive the GPIO inputs. `None` means the part does not
+//!   drive that pin.
+//! * **Time:** schedule the earliest `next_event()` of all parts and call
+//!   `advance(now)` then; parts with no event (`None`) may be skipped by an
+//!   idle fast-forward. Parts also catch up lazily on every access.
+//! * **Reports:** drain `take_reports()` and print them loudly.
+//! * **Battery:** the SoC's GPADC reads [`li_po::LiPo::voltage`], its
+//!   CHARGER [`li_po::LiPo::vbus_present`] and sets the charge current.
 
 #![forbid(unsafe_code)]
 
@@ -37,7 +57,10 @@ pub mod iqs620a;
 pub mod li_po;
 pub mod rm69310;
 pub mod simple;
+pub mod world;
 pub mod zinitix;
+
+pub use world::{AnyPart, World};
 
 /// Something a part refused or does not model, with when it happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,6 +187,11 @@ pub const MODELS: &[&str] = &[
 
 /// Make a part from its model name and config map, as a board file gives them.
 pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part>, PartError> {
+    build_any(model, config).map(AnyPart::into_boxed)
+}
+
+/// Like [`build`], keeping the concrete type (and so the physics API).
+pub fn build_any(model: &str, config: &BTreeMap<String, i64>) -> Result<AnyPart, PartError> {
     Ok(match model {
         "rm69310" => {
             let c = Config::new(
@@ -175,7 +203,7 @@ pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part
             c.fixed("height", rm69310::GLASS_HEIGHT as i64)?;
             c.fixed("column_offset", rm69310::COLUMN_OFFSET as i64)?;
             c.fixed("controller_columns", rm69310::RAM_COLUMNS as i64)?;
-            Box::new(rm69310::Rm69310::new())
+            AnyPart::Rm69310(rm69310::Rm69310::new())
         }
         "bmi270" => {
             let c = Config::new("bmi270", config, &["chip_id"])?;
@@ -189,40 +217,40 @@ pub fn build(model: &str, config: &BTreeMap<String, i64>) -> Result<Box<dyn Part
                 0x24 => bmi270::Variant::Bmi270,
                 v => return Err(c.bad("chip_id", v, "0x24 (BMI270) or 0x27 (BMI260)")),
             };
-            Box::new(bmi270::Bmi270::new(variant))
+            AnyPart::Bmi270(bmi270::Bmi270::new(variant))
         }
         "afe4900" => {
             Config::new("afe4900", config, &[])?;
-            Box::new(afe4900::Afe4900::new())
+            AnyPart::Afe4900(afe4900::Afe4900::new())
         }
         "iqs620a" => {
             Config::new("iqs620a", config, &[])?;
-            Box::new(iqs620a::Iqs620a::new())
+            AnyPart::Iqs620a(iqs620a::Iqs620a::new())
         }
         "zinitix" => {
             let c = Config::new("zinitix", config, &["width", "height", "keys"])?;
             let w = c.range("width", 1..=4095, 120, "1..=4095 pixels")?;
             let h = c.range("height", 1..=4095, 240, "1..=4095 pixels")?;
             let k = c.range("keys", 0..=16, 1, "0..=16 touch keys")?;
-            Box::new(zinitix::Zinitix::new(w as u16, h as u16, k as u16))
+            AnyPart::Zinitix(zinitix::Zinitix::new(w as u16, h as u16, k as u16))
         }
         "erm-motor" => {
             Config::new("erm-motor", config, &[])?;
-            Box::new(erm_motor::ErmMotor::new())
+            AnyPart::ErmMotor(erm_motor::ErmMotor::new())
         }
         "li-po" => {
             let c = Config::new("li-po", config, &["capacity_mah"])?;
             let mah = c.range("capacity_mah", 1..=100_000, 135, "1..=100000 mAh")?;
-            Box::new(li_po::LiPo::new(mah as f64))
+            AnyPart::LiPo(li_po::LiPo::new(mah as f64))
         }
         "led" => {
             Config::new("led", config, &[])?;
-            Box::new(simple::Led::new())
+            AnyPart::Led(simple::Led::new())
         }
         "push-button" => {
             let c = Config::new("push-button", config, &["active_low"])?;
             let low = c.range("active_low", 0..=1, 0, "0 or 1")?;
-            Box::new(simple::PushButton::new(low == 1))
+            AnyPart::PushButton(simple::PushButton::new(low == 1))
         }
         _ => {
             return Err(PartError::UnknownModel {
