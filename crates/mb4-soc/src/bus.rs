@@ -34,7 +34,7 @@ use crate::flash::NorFlash;
 use crate::periph::{
     self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, crg_com::CrgCom,
     crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpreg::Gpreg, lcdc::Lcdc, otpc::Otpc,
-    pdc::Pdc, qspic::Qspic, timer::Timer, uart::Uart,
+    pdc::Pdc, qspic::Qspic, sys_wdog::SysWdog, timer::Timer, uart::Uart,
 };
 
 /// SysRAM size (DA14695/97/99).
@@ -197,6 +197,8 @@ pub struct Soc {
     pub cache: Cache,
     /// CHIP_VERSION.
     pub chip_version: Plain,
+    /// SYS_WDOG.
+    pub sys_wdog: SysWdog,
     /// TIMER, TIMER2, TIMER3, TIMER4.
     pub timers: [Timer; 4],
     /// UART, UART2, UART3.
@@ -260,6 +262,7 @@ impl Soc {
             otpc: Otpc::default(),
             cache: Cache::new(),
             chip_version: periph::chip_version::new(),
+            sys_wdog: SysWdog::new(lp),
             timers: [
                 Timer::new(periph::timer::TIMER, lp),
                 Timer::new(periph::timer::TIMER2, lp),
@@ -601,6 +604,7 @@ impl Soc {
             "OTPC" => &mut self.otpc,
             "CACHE" => &mut self.cache,
             "CHIP_VERSION" => &mut self.chip_version,
+            "SYS_WDOG" => &mut self.sys_wdog,
             "TIMER" => &mut self.timers[0],
             "TIMER2" => &mut self.timers[1],
             "TIMER3" => &mut self.timers[2],
@@ -633,6 +637,7 @@ impl Soc {
                     for t in &mut self.timers {
                         t.set_lp_hz(lp, now);
                     }
+                    self.sys_wdog.set_lp_hz(lp, now);
                 }
             }
             "CACHE" if self.cache.take_swd_reset() => {
@@ -649,6 +654,8 @@ impl Soc {
                         let bit = t.which().freeze_bit;
                         t.set_frozen(frozen & bit != 0, now);
                     }
+                    self.sys_wdog
+                        .set_frozen(frozen & periph::gpreg::frz::SYS_WDOG != 0, now);
                 }
             }
             "QSPIC" => {
@@ -721,6 +728,7 @@ impl Soc {
             &mut self.otpc.notes,
             &mut self.cache.notes,
             &mut self.chip_version.notes,
+            &mut self.sys_wdog.notes,
             &mut self.qspic.notes,
             &mut self.lcdc.notes,
         ] {
@@ -755,7 +763,8 @@ impl Soc {
 
     /// The earliest instant a block changes state on its own.
     pub fn next_event(&self) -> Option<Instant> {
-        let devs: [&dyn Device; 7] = [
+        let devs: [&dyn Device; 8] = [
+            &self.sys_wdog,
             &self.crg_top,
             &self.crg_xtal,
             &self.anamisc,
@@ -798,8 +807,28 @@ impl Soc {
             for u in &mut self.uarts {
                 u.advance(&mut cx);
             }
+            self.sys_wdog.advance(&mut cx);
         }
         self.irqs = irqs;
+        if self.sys_wdog.take_nmi() {
+            self.reports.push(Noted {
+                at: now,
+                report: Report::Warning {
+                    block: "SYS_WDOG",
+                    text: "watchdog reached 0: NMI (not delivered: the core model has no NMI input); reset in 16 steps unless fed".into(),
+                },
+            });
+        }
+        if self.sys_wdog.take_reset() {
+            self.reports.push(Noted {
+                at: now,
+                report: Report::Warning {
+                    block: "SYS_WDOG",
+                    text: "watchdog expired: chip reset".into(),
+                },
+            });
+            self.chip_reset_requested = true;
+        }
         if self.lcdc.wants_service() {
             self.service_lcdc();
         }

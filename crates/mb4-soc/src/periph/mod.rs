@@ -24,7 +24,7 @@ pub mod otpc;
 pub mod pdc;
 pub mod qspic;
 // pub mod rtc;
-// pub mod sys_wdog;
+pub mod sys_wdog;
 pub mod timer;
 pub mod uart;
 pub mod wakeup;
