@@ -2,17 +2,26 @@
 //!
 //! The I²C framing is the AFE44xx family's: a register address byte, then
 //! 24-bit words MSB first; consecutive words go to consecutive registers
-//! (except the FIFO port 0xFF, which stays put). No datasheet was at hand:
-//! every register detail below is **assumed** from the AFE4404/AFE4900
-//! family layout as public drivers use it (ZSband's driver reads PRPCT back
-//! to detect the part), and should be checked against the AFE4900 datasheet.
+//! (except the FIFO port 0xFF, which stays put). No datasheet was at hand;
+//! the facts come from two public drivers (confidence **S**): ZSband's
+//! Zephyr driver for the band (which cites datasheet tables 4, 49, 78 and
+//! 142) and an ESP32 set-up table for TI's EVM. Details marked "assumed"
+//! come from neither.
+//!
+//! Reads need no REG_READ bit: ZSband's driver reads PRPCT back right after
+//! writing it with REG_READ clear, as TI's Linux driver for the I²C-only
+//! AFE4404 reads registers. Writes to 0x23 and above are ignored (and
+//! reported) until CONTROL0 ENABLE_ULP is set, as ZSband's driver says the
+//! datasheet requires.
 //!
 //! | reg | name | modelled |
 //! |---|---|---|
-//! | 0x00 | CONTROL0 | bit 0 REG_READ (other registers read back only while set, and are not written while set), bit 3 SW_RESET (self-clearing), bit 6 FIFO_EN |
+//! | 0x00 | CONTROL0 | bit 0 REG_READ (stored; writes ignored while set, assumed), bit 3 SW_RESET (self-clearing), bit 5 ENABLE_ULP, bit 6 FIFO_EN (inferred) |
 //! | 0x01-0x1C, 0x20-0x29, 0x31-0x41, 0x43-0x6F | timing engine and analog set-up | stored |
-//! | 0x1D | PRPCT | pulse repetition period − 1, in timing-engine clocks (128 kHz) |
-//! | 0x1E | CONTROL1 | bit 8 TIMEREN: the timing engine runs |
+//! | 0x1D | PRPCT | pulse repetition period − 1, in timing-engine counts |
+//! | 0x1E | CONTROL1 | bit 8 TIMEREN: the timing engine runs; bits 3:0 NUMAV (stored) |
+//! | 0x23 | CONTROL2 | bit 9 OSC_EN: the 128 kHz oscillator (no external clock is modelled) |
+//! | 0x39 | CLKDIV | bits 2:0 timing-engine divider: 0 → /1, 4 → /2, 5 → /4, 6 → /8, 7 → /16 (5 → /4 from ZSband; the rest assumed as the AFE4404's) |
 //! | 0x2A-0x2D | LED2VAL, ALED2VAL, LED1VAL, ALED1VAL | last conversion, 24-bit two's complement |
 //! | 0x42 | FIFO | stored (watermark bits 13:6, partition bits 3:0: not acted on) |
 //! | 0x52, 0x53 | DATA_RDY_STC/ENDC | ADC_RDY high from count STC to ENDC of each period |
@@ -38,8 +47,10 @@ use std::collections::VecDeque;
 use mb4_periph::part::{I2cTarget, Part};
 use mb4_periph::time::{Clock, Instant, PS_PER_SECOND};
 
-/// Timing-engine clock (assumed 128 kHz low-frequency oscillator).
-pub const TE_CLOCK_HZ: u64 = 128_000;
+use crate::Report;
+
+/// The internal oscillator that clocks the timing engine (through CLKDIV).
+pub const OSC_HZ: u64 = 128_000;
 /// FIFO depth in 24-bit words (assumed).
 pub const FIFO_WORDS: usize = 128;
 /// ADC_RDY pulse width in timing-engine counts when DATA_RDY_STC/ENDC are
@@ -58,7 +69,12 @@ const DATA_RDY_ENDC: u8 = 0x53;
 const POINTER_DIFF: u8 = 0x6D;
 const FIFO_DATA: u8 = 0xFF;
 
+const CONTROL2: u8 = 0x23;
+const CLKDIV: u8 = 0x39;
+
 const REG_READ: u32 = 1 << 0;
+const ENABLE_ULP: u32 = 1 << 5;
+const OSC_EN: u32 = 1 << 9;
 const SW_RESET: u32 = 1 << 3;
 const TIMEREN: u32 = 1 << 8;
 const FIFO_EN: u32 = 1 << 6;
@@ -87,6 +103,7 @@ pub struct Afe4900 {
     conversions: u64,
     /// Timing-engine count of the last conversion.
     last_conversion: Option<u64>,
+    reports: Vec<Report>,
     now: Instant,
 }
 
@@ -114,6 +131,7 @@ impl Afe4900 {
             prf: None,
             conversions: 0,
             last_conversion: None,
+            reports: Vec::new(),
             now: Instant::ZERO,
         }
     }
@@ -152,10 +170,31 @@ impl Afe4900 {
     /// Pulse repetition frequency in Hz while the timing engine runs.
     pub fn prf_hz(&self) -> Option<f64> {
         self.prf
-            .map(|_| TE_CLOCK_HZ as f64 / (self.regs[PRPCT as usize] as f64 + 1.0))
+            .map(|c| c.hz as f64 / (self.regs[PRPCT as usize] as f64 + 1.0))
     }
 
     // ---- internals ----
+
+    /// The timing-engine clock: the oscillator through CLKDIV.
+    fn te_hz(&self) -> u64 {
+        let div = match self.regs[CLKDIV as usize] & 7 {
+            4 => 2,
+            5 => 4,
+            6 => 8,
+            7 => 16,
+            _ => 1,
+        };
+        OSC_HZ / div
+    }
+
+    fn report(&mut self, what: String) {
+        self.reports.push(Report { at: self.now, what });
+    }
+
+    /// Things a driver did that the part ignores or we do not model.
+    pub fn reports(&self) -> &[Report] {
+        &self.reports
+    }
 
     fn sw_reset(&mut self) {
         self.regs = [0; 256];
@@ -167,8 +206,12 @@ impl Afe4900 {
     fn restart_timing(&mut self) {
         let run = self.regs[CONTROL1 as usize] & TIMEREN != 0;
         let period = self.regs[PRPCT as usize] as u64 + 1;
-        // A PRF clock: TE_CLOCK_HZ / period, exact as ticks of period clocks.
-        self.prf = (run && period > 1).then(|| Clock::new(TE_CLOCK_HZ, self.now));
+        let osc = self.regs[CONTROL2 as usize] & OSC_EN != 0;
+        if run && !osc {
+            self.report("TIMEREN set with CONTROL2 OSC_EN clear: no external clock is modelled, the timing engine stays stopped".into());
+        }
+        // Counts of the timing-engine clock; a conversion every `period` of them.
+        self.prf = (run && osc && period > 1).then(|| Clock::new(self.te_hz(), self.now));
     }
 
     fn period(&self) -> u64 {
@@ -240,8 +283,7 @@ impl Afe4900 {
             FIFO_DATA => self.fifo.pop_front().unwrap_or(0),
             LED2VAL..=ALED1VAL => self.regs[reg as usize],
             POINTER_DIFF => self.fifo.len() as u32,
-            _ if self.regs[CONTROL0 as usize] & REG_READ != 0 => self.regs[reg as usize],
-            _ => 0,
+            _ => self.regs[reg as usize],
         }
     }
 
@@ -260,7 +302,12 @@ impl Afe4900 {
             }
             LED2VAL..=ALED1VAL | POINTER_DIFF | FIFO_DATA => {}
             _ if self.regs[CONTROL0 as usize] & REG_READ != 0 => {}
-            PRPCT | CONTROL1 => {
+            _ if reg >= CONTROL2 && self.regs[CONTROL0 as usize] & ENABLE_ULP == 0 => {
+                self.report(format!(
+                    "write of {value:#08x} to register {reg:#04x} ignored: CONTROL0 ENABLE_ULP is clear"
+                ));
+            }
+            PRPCT | CONTROL1 | CONTROL2 | CLKDIV => {
                 self.regs[reg as usize] = value;
                 self.restart_timing();
             }
@@ -376,6 +423,13 @@ impl Part for Afe4900 {
     fn as_i2c(&mut self) -> Option<&mut dyn I2cTarget> {
         Some(self)
     }
+
+    fn take_reports(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.reports)
+            .into_iter()
+            .map(|r| r.to_string())
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -404,22 +458,76 @@ mod tests {
 
     /// Start at 100 Hz: PRPCT = 1279 at 128 kHz.
     fn running(a: &mut Afe4900) {
+        let c0 = a.regs[CONTROL0 as usize] | ENABLE_ULP;
+        write(a, CONTROL0, c0, T0);
+        write(a, CONTROL2, OSC_EN, T0);
         write(a, PRPCT, 1279, T0);
         write(a, CONTROL1, TIMEREN, T0);
     }
 
     #[test]
-    fn registers_read_back_only_with_reg_read() {
+    fn registers_read_back_and_reset() {
         let mut a = Afe4900::new();
         write(&mut a, PRPCT, 0x00_13FF, T0);
-        assert_eq!(read(&mut a, PRPCT, T0), 0, "REG_READ off");
+        assert_eq!(read(&mut a, PRPCT, T0), 0x13FF, "no REG_READ needed");
         write(&mut a, CONTROL0, REG_READ, T0);
-        assert_eq!(read(&mut a, PRPCT, T0), 0x13FF);
         write(&mut a, PRPCT, 0x55, T0);
         assert_eq!(read(&mut a, PRPCT, T0), 0x13FF, "no writes while REG_READ");
         write(&mut a, CONTROL0, SW_RESET, T0);
-        write(&mut a, CONTROL0, REG_READ, T0);
         assert_eq!(read(&mut a, PRPCT, T0), 0, "SW_RESET cleared it");
+        assert_eq!(read(&mut a, CONTROL0, T0), 0, "SW_RESET clears itself");
+    }
+
+    #[test]
+    fn high_registers_need_enable_ulp() {
+        let mut a = Afe4900::new();
+        write(&mut a, CLKDIV, 5, T0);
+        assert_eq!(read(&mut a, CLKDIV, T0), 0);
+        assert!(a.take_reports()[0].contains("ENABLE_ULP is clear"));
+        write(&mut a, CONTROL0, ENABLE_ULP, T0);
+        write(&mut a, CLKDIV, 5, T0);
+        assert_eq!(read(&mut a, CLKDIV, T0), 5);
+        // Without the oscillator the timing engine does not run.
+        write(&mut a, PRPCT, 319, T0);
+        write(&mut a, CONTROL1, TIMEREN, T0);
+        assert_eq!(a.prf_hz(), None);
+        assert!(a.take_reports()[0].contains("OSC_EN"));
+    }
+
+    /// ZSband's driver: reset, ENABLE_ULP, oscillator on, CLKDIV /4 (32 kHz),
+    /// its timing table (DATA_RDY at count 0x27), PRPCT for 100 Hz read back,
+    /// TIMEREN with NUMAV = 1.
+    #[test]
+    fn zsband_driver_init_runs_at_its_sample_rate() {
+        let mut a = Afe4900::new();
+        a.input("reset", false, T0);
+        let t0 = Instant::from_micros(30);
+        a.input("reset", true, t0);
+        write(&mut a, CONTROL0, ENABLE_ULP, t0);
+        write(
+            &mut a,
+            CONTROL2,
+            1 << 20 | 1 << 14 | OSC_EN | 1 << 4 | 1 << 3,
+            T0,
+        );
+        write(&mut a, CLKDIV, 5, t0);
+        write(&mut a, DATA_RDY_STC, 0x27, t0);
+        write(&mut a, DATA_RDY_ENDC, 0x27, t0);
+        write(&mut a, PRPCT, 319, t0);
+        write(&mut a, 0x6B, 319 - 7, t0);
+        assert_eq!(read(&mut a, PRPCT, t0), 319);
+        write(&mut a, CONTROL1, TIMEREN | 1, t0);
+        assert_eq!(a.prf_hz(), Some(100.0));
+        let rise = a.next_event().unwrap();
+        // Count 320 + 0x27 of a 32 kHz clock.
+        assert_eq!(rise, Clock::new(32_000, t0).instant_of_tick(320 + 0x27));
+        a.advance(rise);
+        assert_eq!(a.output("ready"), Some(true));
+        let fall = a.next_event().unwrap();
+        assert_eq!(fall.since(rise), 31_250_000, "one count wide");
+        let led1 = read(&mut a, LED1VAL, rise);
+        assert!(led1 > 390_000, "{led1}");
+        assert!(a.take_reports().is_empty());
     }
 
     #[test]
@@ -503,14 +611,12 @@ mod tests {
     #[test]
     fn data_rdy_registers_place_the_pulse() {
         let mut a = Afe4900::new();
+        write(&mut a, CONTROL0, ENABLE_ULP, T0);
         write(&mut a, DATA_RDY_STC, 100, T0);
         write(&mut a, DATA_RDY_ENDC, 131, T0); // 32 counts = 250 µs
         running(&mut a);
         let rise = a.next_event().unwrap();
-        assert_eq!(
-            rise,
-            Clock::new(TE_CLOCK_HZ, T0).instant_of_tick(1280 + 100)
-        );
+        assert_eq!(rise, Clock::new(OSC_HZ, T0).instant_of_tick(1280 + 100));
         a.advance(rise);
         assert_eq!(a.output("ready"), Some(true));
         let fall = a.next_event().unwrap();
