@@ -4,23 +4,25 @@
 //! Product number 0x41 at register 0x00 is what ZSband's driver checks
 //! (research/hardware.md §4). The register addresses and bits of SYS_FLAGS,
 //! GLOBAL_EVENTS, PROX_FUSION_FLAGS, channel counts and SYS_SETTINGS are
-//! those used by Brilliant Labs' public IQS620 driver for the Monocle
-//! (confidence **S**: one driver, no datasheet read). The software and
-//! hardware numbers, the LTA location and the thresholds are **assumed**:
+//! those used by Brilliant Labs' public IQS620 driver for the Monocle and by
+//! ZSband's Zephyr driver for the band (which also gives the flags block
+//! 0x10-0x1B, six channel counts at 0x20 and the ATI handshake); confidence
+//! **S**: two drivers, no datasheet read. The software and hardware numbers,
+//! the count levels, the thresholds and the ATI time are **assumed**:
 //!
 //! | reg | name | modelled |
 //! |---|---|---|
 //! | 0x00, 0x01, 0x02 | PROD_NUM, SW_NUM, HW_NUM | 0x41, 0x08, 0x82 |
-//! | 0x10 | SYS_FLAGS | bit 7 SHOW_RESET (until ACK_RESET) |
+//! | 0x10 | SYS_FLAGS | bit 7 SHOW_RESET (until ACK_RESET), bit 2 IN_ATI (50 ms after REDO_ATI) |
 //! | 0x11 | GLOBAL_EVENTS | bit 0 PROX: proximity/touch changed (clear on read) |
 //! | 0x12 | PROX_FUSION_FLAGS | bits 0-2 proximity on channel 0-2, bits 4-6 touch |
-//! | 0x20-0x25 | channel counts | ch0..2, u16 little endian |
-//! | 0x26-0x2B | long-term averages | ch0..2, u16 LE |
+//! | 0x13-0x1B | SAR, hysteresis, Hall and temperature outputs | read as 0 (not modelled) |
+//! | 0x20-0x2B | channel counts | ch0..5, u16 little endian |
 //! | 0x40-0xCF, 0xD1-0xD6 | settings (prox fusion, thresholds, active channels, power mode, report rates) | stored |
-//! | 0xD0 | SYS_SETTINGS | bit 7 SOFT_RESET, bit 6 ACK_RESET, bit 5 EVENT_MODE |
+//! | 0xD0 | SYS_SETTINGS | bit 7 SOFT_RESET, bit 6 ACK_RESET, bit 5 EVENT_MODE, bit 1 REDO_ATI |
 //!
 //! Counts fall when capacitance rises (a wrist near the electrodes): 800 off
-//! the wrist, 640 on it, against a long-term average of 800; proximity is
+//! the wrist, 640 on it, against a baseline of 800; proximity is
 //! flagged beyond 20 counts of delta, touch beyond 100 (assumed thresholds).
 //! On the wrist, channels 0 and 1 show proximity and touch.
 //!
@@ -38,6 +40,9 @@ use crate::i2c::{Pointer, Registers};
 pub const PRODUCT_NUMBER: u8 = 0x41;
 /// Conversion (report) period, ms (assumed 16 ms).
 pub const REPORT_PERIOD_MS: u64 = 16;
+/// How long ATI runs after REDO_ATI, ps (assumed 50 ms; ZSband's driver
+/// polls IN_ATI every 10 ms for up to 1 s).
+pub const ATI_PS: u64 = 50_000_000_000;
 /// Longest communication window, ps (assumed 2 ms).
 pub const WINDOW_PS: u64 = 2_000_000_000;
 
@@ -45,10 +50,11 @@ const SYS_FLAGS: u8 = 0x10;
 const GLBL_EVENTS: u8 = 0x11;
 const PROX_FLAGS: u8 = 0x12;
 const COUNTS: u8 = 0x20;
-const LTA: u8 = 0x26;
 const SYS_SETTINGS: u8 = 0xD0;
 
 const SHOW_RESET: u8 = 0x80;
+const IN_ATI: u8 = 0x04;
+const REDO_ATI: u8 = 0x02;
 const SOFT_RESET: u8 = 0x80;
 const ACK_RESET: u8 = 0x40;
 const EVENT_MODE: u8 = 0x20;
@@ -69,6 +75,8 @@ pub struct Iqs620a {
     seen: u64,
     /// The open communication window, from its start, if any.
     window: Option<Instant>,
+    /// When the running ATI (auto-tuning) ends, if one runs.
+    ati_until: Option<Instant>,
     now: Instant,
 }
 
@@ -88,6 +96,7 @@ impl Iqs620a {
             conversions: Clock::new(1000, Instant::ZERO),
             seen: 0,
             window: None,
+            ati_until: None,
             now: Instant::ZERO,
         };
         p.soft_reset();
@@ -103,6 +112,7 @@ impl Iqs620a {
         self.conversions = Clock::new(1000, self.now);
         self.seen = 0;
         self.window = None;
+        self.ati_until = None;
         self.measure();
     }
 
@@ -126,12 +136,13 @@ impl Iqs620a {
     fn measure(&mut self) -> bool {
         let counts = if self.worn { COUNTS_ON } else { COUNTS_OFF };
         let mut flags = 0u8;
-        for ch in 0..3 {
+        for ch in 0..6 {
             let c = if ch < 2 { counts } else { COUNTS_OFF };
             let i = (COUNTS + 2 * ch) as usize;
             self.regs[i..i + 2].copy_from_slice(&c.to_le_bytes());
-            let l = (LTA + 2 * ch) as usize;
-            self.regs[l..l + 2].copy_from_slice(&COUNTS_OFF.to_le_bytes());
+            if ch >= 3 {
+                continue; // not a proximity channel
+            }
             let delta = COUNTS_OFF.saturating_sub(c);
             if delta > PROX_DELTA {
                 flags |= 1 << ch;
@@ -172,6 +183,10 @@ impl Registers for Iqs620a {
         {
             self.window = None;
         }
+        if self.ati_until.is_some_and(|t| now >= t) {
+            self.ati_until = None;
+            self.regs[SYS_FLAGS as usize] &= !IN_ATI;
+        }
         self.now = now;
     }
 
@@ -194,7 +209,12 @@ impl Registers for Iqs620a {
                 if value & ACK_RESET != 0 {
                     self.regs[SYS_FLAGS as usize] &= !SHOW_RESET;
                 }
-                self.regs[reg as usize] = value & !(SOFT_RESET | ACK_RESET);
+                if value & REDO_ATI != 0 {
+                    self.ati_until = Some(Instant(self.now.0 + ATI_PS));
+                    self.regs[SYS_FLAGS as usize] |= IN_ATI;
+                }
+                // SOFT_RESET, ACK_RESET and REDO_ATI act once (assumed self-clearing).
+                self.regs[reg as usize] = value & !(SOFT_RESET | ACK_RESET | REDO_ATI);
             }
             0x40..=0xCF | 0xD1..=0xD6 => self.regs[reg as usize] = value,
             _ => {}
@@ -238,7 +258,7 @@ impl Part for Iqs620a {
     }
 
     fn next_event(&self) -> Option<Instant> {
-        match self.window {
+        let ready = match self.window {
             Some(w) => Some(Instant(w.0 + WINDOW_PS)),
             // In event mode only a change of the world opens a window.
             None if self.event_mode() && self.worn == self.reports_worn() => None,
@@ -246,6 +266,10 @@ impl Part for Iqs620a {
                 self.conversions
                     .instant_of_tick((self.seen + 1) * REPORT_PERIOD_MS),
             ),
+        };
+        match (ready, self.ati_until) {
+            (Some(r), Some(a)) => Some(r.min(a)),
+            (r, a) => r.or(a),
         }
     }
 
@@ -268,6 +292,30 @@ mod tests {
     use crate::i2c::bus;
 
     const T0: Instant = Instant::ZERO;
+
+    /// ZSband's driver: ID block, settings, ACK_RESET | REDO_ATI by
+    /// read-modify-write, poll IN_ATI, then the flags block and six counts.
+    #[test]
+    fn zsband_driver_setup_and_fetch() {
+        let mut p = Iqs620a::new();
+        assert_eq!(bus::read(&mut p, 0x00, 3, T0)[0], PRODUCT_NUMBER);
+        let ss = bus::read(&mut p, SYS_SETTINGS, 1, T0)[0];
+        bus::write(&mut p, SYS_SETTINGS, &[ss | ACK_RESET | REDO_ATI], T0);
+        let mut t = T0;
+        while bus::read(&mut p, SYS_FLAGS, 1, t)[0] & IN_ATI != 0 {
+            t = Instant(t.0 + 10_000_000_000);
+            assert!(t < Instant::from_secs(1), "ATI ends in time");
+        }
+        assert_eq!(t, Instant::from_millis(50));
+        p.set_worn(true, t);
+        let t = Instant::from_millis(100);
+        let flags = bus::read(&mut p, SYS_FLAGS, 12, t);
+        assert_eq!(flags[0] & SHOW_RESET, 0, "reset acknowledged");
+        assert_eq!(flags[2] & 0x07, 0x03, "proximity on channels 0 and 1");
+        let c = bus::read(&mut p, COUNTS, 12, t);
+        assert_eq!(u16::from_le_bytes([c[0], c[1]]), COUNTS_ON);
+        assert_eq!(u16::from_le_bytes([c[10], c[11]]), COUNTS_OFF);
+    }
 
     #[test]
     fn identifies_as_iqs620a() {
