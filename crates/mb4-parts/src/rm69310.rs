@@ -8,8 +8,9 @@
 //!   (0x01 = CMD2 P0, 0x04 = GOA timing, …) a command byte is a register
 //!   address and its first parameter is stored, so tests can check an init
 //!   table. CMD2 P0 register 0x06 holds the number of lines / 4.
-//! * SWRESET, SLPIN/SLPOUT, DISPOFF/DISPON, CASET, RASET, RAMWR, RAMWRC,
-//!   COLMOD (16/18/24 bit), MADCTL (MY, MX, MV, BGR), TEON/TEOFF, WRDISBV.
+//! * NOP, SWRESET, SLPIN/SLPOUT, INVOFF/INVON, DISPOFF/DISPON, IDMOFF/IDMON
+//!   (idle: 8 colours), CASET, RASET, RAMWR, RAMWRC, COLMOD (16/18/24 bit),
+//!   MADCTL (MY, MX, MV, BGR), TEON/TEOFF, WRDISBV.
 //! * Reads: RDDID 0x04 and RDID1-3 0xDA-0xDC (IDs **assumed**, no datasheet
 //!   at hand), RDDPM 0x0A, RDDMADCTL 0x0B, RDDCOLMOD 0x0C, RDDISBV 0x52.
 //!
@@ -50,6 +51,7 @@ pub const TE_PULSE_PS: u64 = 500_000_000;
 pub const ID: [u8; 3] = [0x00, 0x80, 0x10];
 
 // DCS commands.
+const NOP: u8 = 0x00;
 const SWRESET: u8 = 0x01;
 const RDDID: u8 = 0x04;
 const RDDPM: u8 = 0x0A;
@@ -57,6 +59,10 @@ const RDDMADCTL: u8 = 0x0B;
 const RDDCOLMOD: u8 = 0x0C;
 const SLPIN: u8 = 0x10;
 const SLPOUT: u8 = 0x11;
+const INVOFF: u8 = 0x20;
+const INVON: u8 = 0x21;
+const IDMOFF: u8 = 0x38;
+const IDMON: u8 = 0x39;
 const DISPOFF: u8 = 0x28;
 const DISPON: u8 = 0x29;
 const CASET: u8 = 0x2A;
@@ -145,6 +151,8 @@ pub struct Rm69310 {
     params: Vec<u8>,
     asleep: bool,
     display_on: bool,
+    inverted: bool,
+    idle: bool,
     format: PixelFormat,
     madctl: u8,
     te_on: bool,
@@ -200,6 +208,8 @@ impl Rm69310 {
             params: Vec::new(),
             asleep: true,
             display_on: false,
+            inverted: false,
+            idle: false,
             format: PixelFormat::Rgb888,
             madctl: 0,
             te_on: false,
@@ -231,6 +241,8 @@ impl Rm69310 {
         self.params.clear();
         self.asleep = true;
         self.display_on = false;
+        self.inverted = false;
+        self.idle = false;
         self.format = PixelFormat::Rgb888;
         self.madctl = 0;
         self.te_on = false;
@@ -321,7 +333,13 @@ impl Rm69310 {
             return out;
         }
         let lines = self.lines().min(GLASS_HEIGHT);
-        let scale = |c: u8| ((c as u32 * self.brightness as u32 + 127) / 255) as u8;
+        let (inverted, idle) = (self.inverted, self.idle);
+        let scale = |c: u8| {
+            let c = if inverted { 255 - c } else { c };
+            // Idle mode shows 8 colours: the top bit of each channel.
+            let c = if idle { (c >> 7) * 255 } else { c };
+            ((c as u32 * self.brightness as u32 + 127) / 255) as u8
+        };
         let bgr = self.madctl & 0x08 != 0;
         for y in 0..lines {
             for x in 0..GLASS_WIDTH {
@@ -446,6 +464,11 @@ impl Rm69310 {
                 self.asleep = false;
                 self.frames = Some(Clock::new(FRAME_HZ, self.now));
             }
+            (0, NOP) => {}
+            (0, INVOFF) => self.inverted = false,
+            (0, INVON) => self.inverted = true,
+            (0, IDMOFF) => self.idle = false,
+            (0, IDMON) => self.idle = true,
             (0, DISPOFF) => self.display_on = false,
             (0, DISPON) => self.display_on = true,
             (0, TEOFF) => self.te_on = false,
@@ -541,10 +564,17 @@ impl Rm69310 {
             RDID1 => vec![ID[0]],
             RDID2 => vec![ID[1]],
             RDID3 => vec![ID[2]],
-            // Booster on (bit 7) with sleep out, sleep out (4), display on (2).
+            // Booster on (bit 7) with sleep out, idle (6), sleep out (4),
+            // normal mode (3: no partial mode is modelled), display on (2).
             RDDPM => {
-                let awake = !self.asleep;
-                vec![(awake as u8) << 7 | (awake as u8) << 4 | (self.display_on as u8) << 2]
+                let awake = !self.asleep as u8;
+                vec![
+                    awake << 7
+                        | (self.idle as u8) << 6
+                        | awake << 4
+                        | 1 << 3
+                        | (self.display_on as u8) << 2,
+                ]
             }
             RDDMADCTL => vec![self.madctl],
             RDDCOLMOD => vec![self.format.colmod()],
@@ -819,6 +849,54 @@ mod tests {
         assert_eq!(glass(&p, 0, 0), [128, 128, 128], "RAM survives sleep");
     }
 
+    /// ZSband's rm69xxx driver: CMD2 page 1 (SPIWRAM 0xA0, 128 columns,
+    /// 240/4 lines), user page, SPI WRAM, IDMOFF, DISPOFF, COLMOD, TEON,
+    /// brightness, SLPOUT, INVOFF, DISPON; then a write through its window.
+    #[test]
+    fn zsband_driver_init_is_understood() {
+        let mut p = Rm69310::new();
+        for (c, params) in [
+            (PAGE_SELECT, &[0x01][..]),
+            (0x04, &[0xA0]),
+            (0x05, &[0x70]),
+            (0x06, &[60]),
+            (PAGE_SELECT, &[0x00]),
+            (0xC4, &[0x80]),
+            (IDMOFF, &[]),
+            (DISPOFF, &[]),
+            (COLMOD, &[0x55]),
+            (TEON, &[0x00]),
+            (WRDISBV, &[0xFF]),
+            (SLPOUT, &[]),
+            (INVOFF, &[]),
+            (DISPON, &[]),
+        ] {
+            cmd(&mut p, c, params);
+        }
+        // x_offset 4: a 1x1 write at (0, 0) lands in RAM column 4.
+        window(&mut p, 4, 4, 0, 0);
+        cmd(&mut p, RAMWR, &[0xF8, 0x00]);
+        assert_eq!(glass(&p, 0, 0), [255, 0, 0]);
+        assert!(p.reports().is_empty(), "{:?}", p.reports());
+    }
+
+    #[test]
+    fn inversion_and_idle_mode_change_the_glass_not_the_ram() {
+        let mut p = colour_bars();
+        cmd(&mut p, INVON, &[]);
+        assert_eq!(glass(&p, 15, 0), [0, 0, 255], "yellow inverted");
+        cmd(&mut p, INVOFF, &[]);
+        cmd(&mut p, IDMON, &[]);
+        // RGB565 yellow decodes to (255, 255, 0): already 8-colour.
+        assert_eq!(glass(&p, 15, 0), [255, 255, 0]);
+        window(&mut p, 4, 4, 0, 0);
+        cmd(&mut p, RAMWR, &rgb565([200, 100, 30]));
+        assert_eq!(glass(&p, 0, 0), [255, 0, 0], "idle keeps the top bits");
+        cmd(&mut p, IDMOFF, &[]);
+        assert_ne!(glass(&p, 0, 0), [255, 0, 0]);
+        assert!(p.reports().is_empty(), "{:?}", p.reports());
+    }
+
     #[test]
     fn window_writes_wrap_to_the_window_start() {
         let mut p = Rm69310::new();
@@ -893,10 +971,10 @@ mod tests {
         p.command(RDID2, T);
         assert_eq!(p.read(1, T), vec![ID[1]]);
         p.command(RDDPM, T);
-        assert_eq!(p.read(1, T), vec![0x00], "asleep, display off");
+        assert_eq!(p.read(1, T), vec![0x08], "asleep, display off");
         init(&mut p, 0x55);
         p.command(RDDPM, T);
-        assert_eq!(p.read(1, T), vec![0x94]);
+        assert_eq!(p.read(1, T), vec![0x9C]);
         p.command(RDDCOLMOD, T);
         assert_eq!(p.read(1, T), vec![0x55]);
         p.command(RDDISBV, T);
