@@ -276,6 +276,7 @@ pub fn probe<T: Target>(flash: &mut QspiFlash<T>) -> Result<ProbeReport, FlashEr
     if let Some(size) = info.size {
         flash.set_size(size);
     }
+    flash.ensure_readable()?;
     let mut region = vec![0u8; HEADER_REGION];
     flash.read(0, &mut region)?;
     let product_header = header_info(&region);

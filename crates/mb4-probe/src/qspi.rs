@@ -49,6 +49,16 @@ pub mod regs {
     pub const AUTO_MD: u32 = 1 << 0;
     /// `CTRLMODE.QSPIC_IO2_OEN | IO3_OEN | IO2_DAT | IO3_DAT`: drive WP#, HOLD# high.
     pub const IO23_HIGH: u32 = 0x3C;
+    /// `QSPIC_BURSTCMDA_REG`: auto-mode read instruction and bus widths.
+    pub const BURSTCMDA: u32 = BASE + 0x0C;
+    /// `QSPIC_BURSTCMDB_REG`: auto-mode data width, dummy bytes, instruction mode.
+    pub const BURSTCMDB: u32 = BASE + 0x10;
+    /// BURSTCMDA for plain READ (0x03): instruction, address and data on one
+    /// line, no mode byte; every part knows it.
+    pub const BURSTCMDA_PLAIN_READ: u32 = 0x03;
+    /// BURSTCMDB for plain READ: single-line data, no dummy bytes, the
+    /// instruction sent on every burst.
+    pub const BURSTCMDB_PLAIN_READ: u32 = 0;
     /// `QSPIC_WRITEDATA_REG`.
     pub const WRITEDATA: u32 = BASE + 0x18;
     /// `QSPIC_READDATA_REG`.
@@ -263,6 +273,30 @@ impl<T: Target> QspiFlash<T> {
         let value = result?;
         restored?;
         Ok(value)
+    }
+
+    /// Make the memory-mapped windows readable if nobody has: after a
+    /// reset-and-halt the core stops before the boot ROM has set up the
+    /// controller (auto mode off, no read instruction). Then set a plain
+    /// single-line READ (0x03) burst, which needs no quad-enable bit and no
+    /// part-specific settings, and enter auto mode. Returns whether it had to.
+    pub fn ensure_readable(&mut self) -> Result<bool, FlashError> {
+        let mode = self.target.read_u32(regs::CTRLMODE)?;
+        let burst = self.target.read_u32(regs::BURSTCMDA)?;
+        if mode & regs::AUTO_MD != 0 && burst & 0xFF != 0 {
+            return Ok(false);
+        }
+        // Leave any continuous-read mode first (a manual session does).
+        self.manual(|_| Ok(()))?;
+        self.target
+            .write_u32(regs::BURSTCMDA, regs::BURSTCMDA_PLAIN_READ)?;
+        self.target
+            .write_u32(regs::BURSTCMDB, regs::BURSTCMDB_PLAIN_READ)?;
+        self.target.write_u32(
+            regs::CTRLMODE,
+            (mode & !regs::AUTO_MD) | regs::IO23_HIGH | regs::AUTO_MD,
+        )?;
+        Ok(true)
     }
 
     fn check_range(&self, offset: u32, len: usize) -> Result<(), FlashError> {

@@ -266,3 +266,28 @@ fn a_link_cut_at_any_packet_leaves_the_old_header_or_the_new_one() {
 }
 
 use mb4_probe::Target;
+
+#[test]
+fn after_a_reset_halt_before_the_boot_rom_the_windows_are_set_up_for_reading() {
+    let mut chip = FakeChip::new(FakeChipConfig {
+        rom_sets_up_qspic: false,
+        ..FakeChipConfig::default()
+    });
+    chip.load_flash(0, &flash_image(3000, "stock"));
+    chip.reset(true).unwrap();
+    assert!(!chip.auto_mode());
+    let mut f = QspiFlash::new(chip);
+    let mut probe_first = [0u8; 4];
+    assert!(
+        f.read(0, &mut probe_first).is_err(),
+        "the fake refuses reads before set-up"
+    );
+    let r = band::probe(&mut f).unwrap();
+    assert_eq!(r.product_header.primary, "valid");
+    assert_eq!(r.active_image.unwrap().version.as_deref(), Some("stock"));
+    assert!(!f.ensure_readable().unwrap(), "set up once is enough");
+    let chip = f.into_inner();
+    assert!(chip.auto_mode());
+    assert!(chip.nor.violations.is_empty(), "{:?}", chip.nor.violations);
+    assert!(chip.violations.is_empty(), "{:?}", chip.violations);
+}

@@ -165,3 +165,29 @@ fn probe_dump_flash_and_the_boot_rom_boots_the_new_image() {
     assert_eq!(state.image_address, 0x2000);
     assert_eq!(state.sp, 0x2000_8000);
 }
+
+#[test]
+fn a_controller_the_boot_rom_never_set_up_is_made_readable() {
+    let part = mb4_da1469x::flash::parts().find("W25Q32JW").unwrap();
+    let mut nor = NorFlash::from_part(part);
+    nor.load(0, &flash_image("stock", 2000, 0x33)).unwrap();
+    // Power-on state: the core halted before the ROM touched the QSPIC.
+    let soc = Soc::new(
+        nor,
+        Clocks {
+            xtal32k_hz: Some(32_768),
+        },
+    );
+    let mut flash = QspiFlash::new(SocTarget { soc });
+    let report = band::probe(&mut flash).unwrap();
+    assert_eq!(report.product_header.primary, "valid");
+    assert_eq!(
+        report.active_image.unwrap().version.as_deref(),
+        Some("stock")
+    );
+    let mut soc = flash.into_inner().soc;
+    assert!(soc.qspic.xip_problem(soc.now).is_none());
+    assert!(soc.qspic.warnings.is_empty(), "{:?}", soc.qspic.warnings);
+    let reports = soc.take_reports();
+    assert!(reports.is_empty(), "{reports:#?}");
+}

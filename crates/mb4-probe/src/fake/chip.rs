@@ -43,6 +43,10 @@ pub struct FakeChipConfig {
     pub jedec: [u8; 3],
     /// Flash size.
     pub flash_size: usize,
+    /// Whether a reset runs the boot ROM's QSPIC set-up before the core
+    /// halts (true: the emulator's way, or a band reset without halting;
+    /// false: silicon halted at the ROM's first instruction).
+    pub rom_sets_up_qspic: bool,
 }
 
 impl Default for FakeChipConfig {
@@ -55,6 +59,7 @@ impl Default for FakeChipConfig {
             // Winbond W25Q32JW-like: 4 MiB.
             jedec: [0xEF, 0x60, 0x16],
             flash_size: 4 << 20,
+            rom_sets_up_qspic: true,
         }
     }
 }
@@ -133,11 +138,19 @@ impl FakeChip {
             self.poke32(0x5004_0200 + 4 * i as u32, u32::from(*b));
         }
         self.poke32(0x5004_0214, u32::from(c.revision));
-        // Auto mode, quad I/O continuous read (0xEB, mode byte 0xA0).
-        self.ctrlmode = 0x1;
-        self.burst = [0xA8A0_00EB, 0x0000_0066];
-        self.lines = Lines::Quad;
-        self.nor.continuous = true;
+        if c.rom_sets_up_qspic {
+            // Auto mode, quad I/O continuous read (0xEB, mode byte 0xA0).
+            self.ctrlmode = 0x1;
+            self.burst = [0xA8A0_00EB, 0x0000_0066];
+            self.lines = Lines::Quad;
+            self.nor.continuous = true;
+        } else {
+            // Controller reset state: manual mode, no burst set up.
+            self.ctrlmode = 0;
+            self.burst = [0, 0];
+            self.lines = Lines::Single;
+            self.nor.continuous = false;
+        }
         self.regs = Registers::default();
         self.regs.r[13] = 0x2000_8000;
         self.regs.r[15] = 0x0000_0400;
@@ -330,6 +343,13 @@ impl Target for FakeChip {
                     addr,
                     buf.len(),
                     "QSPI window read in manual mode",
+                ));
+            }
+            if self.burst[0] & 0xFF == 0 {
+                return Err(Self::fault(
+                    addr,
+                    buf.len(),
+                    "QSPI window read with no burst read instruction set",
                 ));
             }
             if let Err(why) = self.nor.readable() {
