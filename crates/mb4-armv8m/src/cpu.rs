@@ -150,7 +150,7 @@ pub struct Cpu {
     pub(crate) sleeping: bool,
     /// The current sleep came from WFE (so the event register wakes it).
     pub(crate) wfe_sleep: bool,
-    /// MSPLIM and PSPLIM (stored; stack-limit checks are not modelled yet).
+    /// MSPLIM and PSPLIM (checked by `check_sp_limit` and exception entry).
     pub(crate) splim: [u32; 2],
     pub(crate) locked_up: bool,
     pub(crate) reset_requested: bool,

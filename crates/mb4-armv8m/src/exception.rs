@@ -22,6 +22,8 @@ pub enum Fault {
     Unaligned,
     /// SDIV/UDIV by zero with CCR.DIV_0_TRP (UsageFault DIVBYZERO).
     DivideByZero,
+    /// SP lowered below MSPLIM/PSPLIM (UsageFault STKOF).
+    StackOverflow,
     /// Data access bus error (BusFault PRECISERR, BFAR valid).
     DataBus { addr: u32 },
     /// Instruction fetch bus error (BusFault IBUSERR).
@@ -109,6 +111,7 @@ impl Cpu {
             Fault::NoCoprocessor => (exc::USAGE_FAULT, CFSR_NOCP),
             Fault::Unaligned => (exc::USAGE_FAULT, CFSR_UNALIGNED),
             Fault::DivideByZero => (exc::USAGE_FAULT, CFSR_DIVBYZERO),
+            Fault::StackOverflow => (exc::USAGE_FAULT, CFSR_STKOF),
             Fault::DataBus { addr } => {
                 scb.bfar = addr;
                 (exc::BUS_FAULT, CFSR_PRECISERR | CFSR_BFARVALID)
@@ -172,6 +175,29 @@ impl Cpu {
             return_addr,
             xpsr,
         ];
+        let limit = if was_psp {
+            self.splim[1]
+        } else {
+            self.splim[0]
+        };
+        if frame < limit {
+            // Stacking would cross the stack limit: nothing is pushed, SP
+            // stops at the limit, and a UsageFault (STKOF) is pended.
+            self.r[13] = limit;
+            self.sys.scb.cfsr |= CFSR_STKOF;
+            self.sys.nvic.set_pending(exc::USAGE_FAULT);
+            let mut lr = EXC_RETURN_BASE;
+            if was_thread {
+                lr |= EXC_RETURN_MODE_THREAD;
+            }
+            if was_psp {
+                lr |= EXC_RETURN_SPSEL;
+            }
+            self.r[14] = lr;
+            self.enter_handler(bus, e);
+            self.stall(12);
+            return;
+        }
         let mut stack_ok = true;
         for (i, w) in words.iter().enumerate() {
             let a = frame.wrapping_add(4 * i as u32);

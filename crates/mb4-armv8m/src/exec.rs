@@ -159,12 +159,30 @@ impl Cpu {
 
     /// Writes a register from an ALU result; a write to PC branches.
     #[inline(always)]
-    fn write_reg(&mut self, d: u8, v: u32) -> Flow {
+    fn write_reg(&mut self, d: u8, v: u32) -> Result<Flow, Fault> {
         if d == 15 {
-            Flow::Branch(v & !1)
+            return Ok(Flow::Branch(v & !1));
+        }
+        if d == 13 {
+            self.check_sp_limit(v)?;
+        }
+        self.r[usize::from(d)] = v;
+        Ok(Flow::Next)
+    }
+
+    /// Stack limit check (MSPLIM/PSPLIM) for an instruction that lowers SP:
+    /// a violation is a UsageFault (STKOF) and the instruction has no effect.
+    #[inline(always)]
+    pub(crate) fn check_sp_limit(&self, new_sp: u32) -> Result<(), Fault> {
+        let limit = if self.psp_active() {
+            self.splim[1]
         } else {
-            self.r[usize::from(d)] = v;
-            Flow::Next
+            self.splim[0]
+        };
+        if new_sp < limit {
+            Err(Fault::StackOverflow)
+        } else {
+            Ok(())
         }
     }
 
@@ -229,7 +247,7 @@ impl Cpu {
         if rd == 15 && s != 0 && matches!(op, 0 | 4 | 8 | 13) {
             return Ok(Flow::Next);
         }
-        Ok(self.write_reg(rd, res))
+        self.write_reg(rd, res)
     }
 
     // ---- multi-register transfers -----------------------------------------
@@ -303,6 +321,9 @@ impl Cpu {
             base
         };
         self.check_align(start, Size::Word, true)?;
+        if rn == 13 && wback && db {
+            self.check_sp_limit(start)?; // PUSH below the limit writes nothing
+        }
         let mut a = start;
         for i in 0..16 {
             if list & (1 << i) != 0 {
@@ -662,7 +683,7 @@ impl Cpu {
             // -- t16.decode: special data, branch and exchange
             Op::ADD_hr16 { rm, rd } => {
                 let r = self.rg(rd).wrapping_add(self.rg(rm));
-                Ok(self.write_reg(rd, r))
+                self.write_reg(rd, r)
             }
             Op::CMP_hr16 { rm, rn } => {
                 let (r, c, v) = add_with_carry(self.rg(rn), !self.rg(rm), true);
@@ -671,7 +692,7 @@ impl Cpu {
             }
             Op::MOV_hr16 { rm, rd } => {
                 let r = self.rg(rm);
-                Ok(self.write_reg(rd, r))
+                self.write_reg(rd, r)
             }
             Op::BX { rm } => {
                 let t = self.rg(rm);
@@ -772,7 +793,9 @@ impl Cpu {
                 Ok(Flow::Next)
             }
             Op::SUB_spi16 { imm } => {
-                self.r[13] = self.r[13].wrapping_sub(imm);
+                let sp = self.r[13].wrapping_sub(imm);
+                self.check_sp_limit(sp)?;
+                self.r[13] = sp;
                 Ok(Flow::Next)
             }
             Op::CBZ { nz, rn, imm } => {
@@ -1022,7 +1045,7 @@ impl Cpu {
                 } else {
                     (a & 0xffff) | (b & 0xffff_0000)
                 };
-                Ok(self.write_reg(rd, v))
+                self.write_reg(rd, v)
             }
             Op::DP_r {
                 op,
@@ -1049,16 +1072,16 @@ impl Cpu {
             }
             Op::ADDW { rn, rd, imm } => {
                 let base = if rn == 15 { pc4 & !3 } else { self.rg(rn) };
-                Ok(self.write_reg(rd, base.wrapping_add(imm)))
+                self.write_reg(rd, base.wrapping_add(imm))
             }
             Op::SUBW { rn, rd, imm } => {
                 let base = if rn == 15 { pc4 & !3 } else { self.rg(rn) };
-                Ok(self.write_reg(rd, base.wrapping_sub(imm)))
+                self.write_reg(rd, base.wrapping_sub(imm))
             }
-            Op::MOVW { rd, imm } => Ok(self.write_reg(rd, imm)),
+            Op::MOVW { rd, imm } => self.write_reg(rd, imm),
             Op::MOVT { rd, imm } => {
                 let v = (self.rg(rd) & 0xffff) | (imm << 16);
-                Ok(self.write_reg(rd, v))
+                self.write_reg(rd, v)
             }
             Op::SSAT {
                 sh,
@@ -1074,7 +1097,7 @@ impl Cpu {
                     let (lo, q1) = signed_sat_q(i64::from(v as u16 as i16), n);
                     let (hi, q2) = signed_sat_q(i64::from((v >> 16) as u16 as i16), n);
                     self.q |= q1 || q2;
-                    return Ok(self.write_reg(rd, (lo & 0xffff) | (hi << 16)));
+                    return self.write_reg(rd, (lo & 0xffff) | (hi << 16));
                 }
                 let (x, _) = shift_imm_c(
                     self.rg(rn),
@@ -1086,7 +1109,7 @@ impl Cpu {
                 if q {
                     self.q = true;
                 }
-                Ok(self.write_reg(rd, r))
+                self.write_reg(rd, r)
             }
             Op::USAT {
                 sh,
@@ -1102,7 +1125,7 @@ impl Cpu {
                     let (lo, q1) = unsigned_sat_q(i64::from(v as u16 as i16), n);
                     let (hi, q2) = unsigned_sat_q(i64::from((v >> 16) as u16 as i16), n);
                     self.q |= q1 || q2;
-                    return Ok(self.write_reg(rd, (lo & 0xffff) | (hi << 16)));
+                    return self.write_reg(rd, (lo & 0xffff) | (hi << 16));
                 }
                 let (x, _) = shift_imm_c(
                     self.rg(rn),
@@ -1114,7 +1137,7 @@ impl Cpu {
                 if q {
                     self.q = true;
                 }
-                Ok(self.write_reg(rd, r))
+                self.write_reg(rd, r)
             }
             Op::SBFX { rn, rd, wm1, lsb } | Op::UBFX { rn, rd, wm1, lsb } => {
                 let width = u32::from(wm1) + 1;
@@ -1130,7 +1153,7 @@ impl Cpu {
                 } else {
                     v & ((1 << width) - 1)
                 };
-                Ok(self.write_reg(rd, r))
+                self.write_reg(rd, r)
             }
             Op::BFI { rn, rd, msb, lsb } => {
                 let (msb, lsb) = (u32::from(msb), u32::from(lsb));
@@ -1146,7 +1169,7 @@ impl Cpu {
                 let mask = field << lsb;
                 let src = if rn == 15 { 0 } else { self.rg(rn) };
                 let v = (self.rg(rd) & !mask) | ((src << lsb) & mask);
-                Ok(self.write_reg(rd, v))
+                self.write_reg(rd, v)
             }
 
             // -- t32.decode: branches and miscellaneous control
@@ -1157,7 +1180,7 @@ impl Cpu {
             }
             Op::MRS { rd, sysm } => {
                 let v = self.mrs(sysm);
-                Ok(self.write_reg(rd, v))
+                self.write_reg(rd, v)
             }
             Op::CLREX => {
                 self.monitor = None;
@@ -1225,6 +1248,9 @@ impl Cpu {
                     base.wrapping_sub(u32::from(imm))
                 };
                 let a = if p != 0 { oa } else { base };
+                if rn == 13 && w != 0 {
+                    self.check_sp_limit(oa)?;
+                }
                 if w != 0 {
                     // Write back after the access succeeds, before a loaded PC branches.
                     if l == 0 {
@@ -1268,7 +1294,7 @@ impl Cpu {
                     self.set_nz(r);
                     self.c = c;
                 }
-                Ok(self.write_reg(rd, r))
+                self.write_reg(rd, r)
             }
             Op::EXTEND {
                 op: xop,
@@ -1299,7 +1325,7 @@ impl Cpu {
                     5 => add.wrapping_add(v & 0xff),
                     _ => return Err(Fault::Undefined),
                 };
-                Ok(self.write_reg(rd, r))
+                self.write_reg(rd, r)
             }
             Op::PARALLEL {
                 op,
@@ -1310,7 +1336,7 @@ impl Cpu {
                 rm,
             } => {
                 let v = self.parallel(op, u != 0, kind, self.rg(rn), self.rg(rm))?;
-                Ok(self.write_reg(rd, v))
+                self.write_reg(rd, v)
             }
             Op::QADDSUB { rn, rd, op, rm } => {
                 let mut q = false;
@@ -1323,7 +1349,7 @@ impl Cpu {
                 let a = i64::from(self.rg(rm) as i32);
                 let (r, q2) = signed_sat_q(if op & 2 != 0 { a - b } else { a + b }, 32);
                 self.q |= q || q2;
-                Ok(self.write_reg(rd, r))
+                self.write_reg(rd, r)
             }
             Op::SEL { rn, rd, rm } => {
                 let (a, b) = (self.rg(rn), self.rg(rm));
@@ -1336,19 +1362,19 @@ impl Cpu {
                         b & lane
                     };
                 }
-                Ok(self.write_reg(rd, v))
+                self.write_reg(rd, v)
             }
-            Op::REV_w { rd, rm, .. } => Ok(self.write_reg(rd, self.rg(rm).swap_bytes())),
+            Op::REV_w { rd, rm, .. } => self.write_reg(rd, self.rg(rm).swap_bytes()),
             Op::REV16_w { rd, rm, .. } => {
                 let v = self.rg(rm);
-                Ok(self.write_reg(rd, ((v & 0x00ff_00ff) << 8) | ((v >> 8) & 0x00ff_00ff)))
+                self.write_reg(rd, ((v & 0x00ff_00ff) << 8) | ((v >> 8) & 0x00ff_00ff))
             }
-            Op::RBIT { rd, rm, .. } => Ok(self.write_reg(rd, self.rg(rm).reverse_bits())),
+            Op::RBIT { rd, rm, .. } => self.write_reg(rd, self.rg(rm).reverse_bits()),
             Op::REVSH_w { rd, rm, .. } => {
                 let v = (self.rg(rm) as u16).swap_bytes() as i16 as i32 as u32;
-                Ok(self.write_reg(rd, v))
+                self.write_reg(rd, v)
             }
-            Op::CLZ { rd, rm, .. } => Ok(self.write_reg(rd, self.rg(rm).leading_zeros())),
+            Op::CLZ { rd, rm, .. } => self.write_reg(rd, self.rg(rm).leading_zeros()),
 
             // -- t32.decode: multiply and divide
             Op::MLA { rn, ra, rd, rm } => {
@@ -1356,13 +1382,13 @@ impl Cpu {
                 if ra != 15 {
                     r = r.wrapping_add(self.rg(ra));
                 }
-                Ok(self.write_reg(rd, r))
+                self.write_reg(rd, r)
             }
             Op::MLS { rn, ra, rd, rm } => {
                 let r = self
                     .rg(ra)
                     .wrapping_sub(self.rg(rn).wrapping_mul(self.rg(rm)));
-                Ok(self.write_reg(rd, r))
+                self.write_reg(rd, r)
             }
             Op::SMULL { rn, rdlo, rdhi, rm }
             | Op::UMULL { rn, rdlo, rdhi, rm }
@@ -1401,24 +1427,24 @@ impl Cpu {
                 let b = half(self.rg(rm), m);
                 let p = a * b;
                 if ra == 15 {
-                    return Ok(self.write_reg(rd, p as u32));
+                    return self.write_reg(rd, p as u32);
                 }
                 let r = i64::from(p) + i64::from(self.rg(ra) as i32);
                 if r != i64::from(r as i32) {
                     self.q = true;
                 }
-                Ok(self.write_reg(rd, r as u32))
+                self.write_reg(rd, r as u32)
             }
             Op::SMLAWy { rn, ra, rd, m, rm } => {
                 let p = (i64::from(self.rg(rn) as i32) * i64::from(half(self.rg(rm), m))) >> 16;
                 if ra == 15 {
-                    return Ok(self.write_reg(rd, p as u32));
+                    return self.write_reg(rd, p as u32);
                 }
                 let r = p + i64::from(self.rg(ra) as i32);
                 if r != i64::from(r as i32) {
                     self.q = true;
                 }
-                Ok(self.write_reg(rd, r as u32))
+                self.write_reg(rd, r as u32)
             }
             Op::SMLAD { rn, ra, rd, x, rm } | Op::SMLSD { rn, ra, rd, x, rm } => {
                 let (a, mut b) = (self.rg(rn), self.rg(rm));
@@ -1438,7 +1464,7 @@ impl Cpu {
                 if r != i64::from(r as i32) {
                     self.q = true;
                 }
-                Ok(self.write_reg(rd, r as u32))
+                self.write_reg(rd, r as u32)
             }
             Op::SMMLA { rn, ra, rd, r, rm } | Op::SMMLS { rn, ra, rd, r, rm } => {
                 let p = i64::from(self.rg(rn) as i32) * i64::from(self.rg(rm) as i32);
@@ -1455,7 +1481,7 @@ impl Cpu {
                 if r != 0 {
                     v = v.wrapping_add(0x8000_0000);
                 }
-                Ok(self.write_reg(rd, (v >> 32) as u32))
+                self.write_reg(rd, (v >> 32) as u32)
             }
             Op::USADA8 { rn, ra, rd, rm } => {
                 let (a, b) = (self.rg(rn), self.rg(rm));
@@ -1465,7 +1491,7 @@ impl Cpu {
                     let y = (b >> (8 * i)) & 0xff;
                     sum = sum.wrapping_add(x.abs_diff(y));
                 }
-                Ok(self.write_reg(rd, sum))
+                self.write_reg(rd, sum)
             }
             Op::SMLALxy {
                 rn,
@@ -1520,7 +1546,7 @@ impl Cpu {
                     n / m
                 };
                 self.stall(1);
-                Ok(self.write_reg(rd, r))
+                self.write_reg(rd, r)
             }
 
             Op::UNDEFINED => Err(Fault::Undefined),

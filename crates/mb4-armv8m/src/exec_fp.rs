@@ -128,6 +128,9 @@ impl Cpu {
                 if start & 3 != 0 {
                     return Err(Fault::Unaligned);
                 }
+                if rn == 13 && p != 0 {
+                    self.check_sp_limit(start)?; // VPUSH below the stack limit
+                }
                 for i in 0..count {
                     let addr = start.wrapping_add(4 * i);
                     let reg = (first + i) as u8;

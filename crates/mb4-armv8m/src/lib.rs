@@ -13,8 +13,8 @@
 //! multi-register transfers, divides and exception entry): the same program
 //! and inputs give the same run.
 //!
-//! Not modelled yet: half-precision conversions, stack limit checks, lazy FP
-//! stacking (see the crate README).
+//! Not modelled yet: half-precision conversions, lazy FP stacking, TT (see the
+//! crate README).
 
 mod alu;
 pub mod bus;

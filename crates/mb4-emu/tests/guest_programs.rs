@@ -167,3 +167,15 @@ fn mpu_matches_qemu() {
         assert_eq!(exit, Exit::Exited(0), "mpu.c built with {opt}");
     }
 }
+
+#[test]
+fn stack_limits_match_qemu() {
+    for opt in ["-O0", "-O2"] {
+        let Some(elf) = build("stklim", &["start.c", "stklim.c"], opt) else {
+            return;
+        };
+        let (exit, out) = run(&elf);
+        assert_eq!(out, expected("stklim"), "stklim.c built with {opt}");
+        assert_eq!(exit, Exit::Exited(0), "stklim.c built with {opt}");
+    }
+}
