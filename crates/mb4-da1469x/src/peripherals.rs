@@ -86,8 +86,9 @@ pub mod regs {
     pub const SWD_RESET_REG: u32 = 0x100C_0050;
     /// `CHIP_VERSION->CHIP_ID1_REG` .. `CHIP_ID4_REG` (one ASCII digit each).
     pub const CHIP_ID1_REG: u32 = 0x5004_0200;
-    /// `CHIP_VERSION->CHIP_REVISION_REG` (ASCII letter).
-    pub const CHIP_REVISION_REG: u32 = 0x5004_0218;
+    /// `CHIP_VERSION->CHIP_REVISION_REG` (ASCII letter): offset 0x14, after
+    /// `CHIP_SWC_REG` at 0x10 (`CHIP_VERSION_Type` in DA1469xAB.h).
+    pub const CHIP_REVISION_REG: u32 = 0x5004_0214;
 }
 
 /// Find the block containing `addr`.

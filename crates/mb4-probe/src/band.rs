@@ -13,10 +13,6 @@ use crate::{ProbeError, Target};
 /// `CHIP_ID1..4` values ezFlashCLI accepts as DA1469x (`supportedDevices.py`).
 pub const KNOWN_CHIP_IDS: [&str; 3] = ["2522", "2763", "3080"];
 
-/// `CHIP_VERSION->CHIP_REVISION_REG`. The CMSIS header puts it at offset
-/// 0x14 (after `CHIP_SWC_REG` at 0x10), as `mb4-soc` models it.
-pub const CHIP_REVISION_REG: u32 = 0x5004_0214;
-
 /// Bytes of flash holding both product-header copies.
 pub const HEADER_REGION: usize = 0x2000;
 
@@ -166,7 +162,7 @@ pub fn read_chip_id<T: Target>(t: &mut T) -> Result<ChipId, ProbeError> {
     for i in 0..4 {
         id.push(ascii(t.read_u32(regs::CHIP_ID1_REG + 4 * i)?));
     }
-    let revision = ascii(t.read_u32(CHIP_REVISION_REG)?).to_string();
+    let revision = ascii(t.read_u32(regs::CHIP_REVISION_REG)?).to_string();
     let known_da1469x = KNOWN_CHIP_IDS.contains(&id.as_str());
     Ok(ChipId {
         id,
