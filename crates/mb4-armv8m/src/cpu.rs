@@ -19,6 +19,10 @@ pub struct Config {
     /// Processor cycles per SysTick tick when SysTick uses its external
     /// reference clock (CSR.CLKSOURCE = 0).
     pub systick_ext_divider: u32,
+    /// Value of SYST_CALIB (NOREF bit 31, SKEW bit 30, TENMS).
+    pub systick_calib: u32,
+    /// ID_PFR0..ID_ISAR5 (0xE000ED40..0xE000ED74), in address order.
+    pub id_regs: [u32; 14],
 }
 
 impl Config {
@@ -31,9 +35,31 @@ impl Config {
             mpu_regions: 8,
             cpuid: 0x410f_d213,
             systick_ext_divider: 1,
+            systick_calib: 0x4000_0000,
+            id_regs: CORTEX_M33_ID_REGS,
         }
     }
 }
+
+/// ID_PFR0, ID_PFR1, ID_DFR0, ID_AFR0, ID_MMFR0..3, ID_ISAR0..5 of a Cortex-M33
+/// with DSP and FPU. Source: read from QEMU 7.2's cortex-m33 model (which
+/// takes them from the Cortex-M33 TRM); confidence: medium (not checked on silicon).
+pub const CORTEX_M33_ID_REGS: [u32; 14] = [
+    0x0000_0030,
+    0x0000_0210,
+    0x0020_0000,
+    0x0000_0000,
+    0x0010_1f40,
+    0x0000_0000,
+    0x0100_0000,
+    0x0000_0000,
+    0x0110_1110,
+    0x0221_2000,
+    0x2023_2232,
+    0x0111_1131,
+    0x0131_0132,
+    0x0000_0000,
+];
 
 /// Why [`Cpu::run`] returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -30,6 +30,18 @@ pub const DEFAULT_VTOR: u32 = 0x1000_0000;
 /// External interrupt lines on the NVIC (QEMU's an505 has 96).
 pub const NUM_IRQ: u32 = 96;
 
+/// The core as QEMU's mps2-an505 shows it to programs (so that test programs
+/// print the same on both): 8 priority bits, 16 MPU regions, SysTick without
+/// a reference clock (CALIB.NOREF).
+pub fn bare_config() -> Config {
+    Config {
+        prio_bits: 8,
+        mpu_regions: 16,
+        systick_calib: 0x8000_0000,
+        ..Config::cortex_m33(NUM_IRQ)
+    }
+}
+
 /// Why a program cannot be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -78,7 +90,7 @@ impl BareM33 {
             let _ = ram.add(base, RAM_SIZE);
         }
         BareM33 {
-            cpu: Cpu::new(Config::cortex_m33(NUM_IRQ)),
+            cpu: Cpu::new(bare_config()),
             ram,
             vtor: DEFAULT_VTOR,
         }

@@ -278,7 +278,7 @@ impl Cpu {
             0xe000_e010 => self.sys.systick.read_csr(),
             0xe000_e014 => self.sys.systick.rvr,
             0xe000_e018 => self.sys.systick.current(now),
-            0xe000_e01c => 0x4000_0000, // CALIB: SKEW, no TENMS value
+            0xe000_e01c => self.config.systick_calib,
             0xe000_e100..=0xe000_e3ff => {
                 let bank = (a & 0x7f) / 4;
                 let group = (a - 0xe000_e100) / 0x80;
@@ -330,6 +330,7 @@ impl Cpu {
             0xe000_ed34 => self.sys.scb.mmfar,
             0xe000_ed38 => self.sys.scb.bfar,
             0xe000_ed3c => 0,
+            0xe000_ed40..=0xe000_ed74 => self.config.id_regs[((a - 0xe000_ed40) / 4) as usize],
             0xe000_ed88 => self.sys.scb.cpacr,
             0xe000_ed90 => u32::from(self.config.mpu_regions) << 8,
             0xe000_ed94 => self.sys.mpu.ctrl,
