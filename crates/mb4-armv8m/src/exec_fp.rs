@@ -374,6 +374,22 @@ impl Cpu {
                 self.set_s(vd, v);
                 Ok(Flow::Next)
             }
+            Op::VCVT_hs { op, t, vd, vm } => {
+                // op 0: half (bottom or top of Sm) to single; op 1: single to
+                // the bottom or top half of Sd.
+                let ahp = self.fpscr & (1 << 26) != 0;
+                let shift = if t != 0 { 16 } else { 0 };
+                let m = self.s(vm);
+                if op == 0 {
+                    let v = self.with_env(|e| e.f16_to_f32((m >> shift) & 0xffff, ahp));
+                    self.set_s(vd, v);
+                } else {
+                    let h = self.with_env(|e| e.f32_to_f16(m, ahp));
+                    let d = self.s(vd);
+                    self.set_s(vd, (d & !(0xffff << shift)) | (h << shift));
+                }
+                Ok(Flow::Next)
+            }
             Op::VMOV_imm { vd, imm } => {
                 self.set_s(vd, imm);
                 Ok(Flow::Next)

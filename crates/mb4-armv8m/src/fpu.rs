@@ -471,6 +471,112 @@ impl Env {
     }
 }
 
+impl Env {
+    /// FPConvert single to half precision (VCVTB/VCVTT to half). `ahp`: the
+    /// alternative format (no infinities or NaNs; exponent 31 is a normal range).
+    pub fn f32_to_f16(&mut self, a: u32, ahp: bool) -> u32 {
+        let a = self.input(a);
+        let sign = (a >> 16) & 0x8000;
+        if is_nan(a) {
+            if ahp {
+                self.flags |= IOC;
+                return sign;
+            }
+            if is_snan(a) {
+                self.flags |= IOC;
+            }
+            if self.fpscr & DN != 0 {
+                return 0x7e00;
+            }
+            return sign | 0x7e00 | ((a >> 13) & 0x3ff);
+        }
+        if is_inf(a) {
+            if ahp {
+                self.flags |= IOC;
+                return sign | 0x7fff;
+            }
+            return sign | 0x7c00;
+        }
+        if is_zero(a) {
+            return sign;
+        }
+        let x = Self::f(a).abs();
+        let exp = (x.to_bits() >> 52) as i32 - 1023;
+        let tiny = exp < -14;
+        let unit = if tiny { -24 } else { exp - 10 };
+        let scaled = x / 2f64.powi(unit); // exact: an integer plus a fraction
+        let kept = scaled.trunc();
+        let rem = scaled - kept; // exact
+        let neg = sign != 0;
+        let up = match self.mode() {
+            Round::Nearest => rem > 0.5 || (rem == 0.5 && kept % 2.0 == 1.0),
+            Round::TiesAway => rem >= 0.5,
+            Round::Zero => false,
+            Round::PlusInf => rem > 0.0 && !neg,
+            Round::MinusInf => rem > 0.0 && neg,
+        };
+        if rem != 0.0 {
+            self.flags |= IXC;
+            if tiny {
+                self.flags |= UFC;
+            }
+        }
+        let mut k = kept as u32 + u32::from(up);
+        let mut e = if tiny { 0 } else { (unit + 10 + 15) as u32 };
+        if tiny {
+            // k counts 2^-24 units; 1024 of them is the smallest normal.
+            return sign | k;
+        }
+        if k == 2048 {
+            k = 1024;
+            e += 1;
+        }
+        let max_e = if ahp { 31 } else { 30 };
+        if e > max_e {
+            if ahp {
+                self.flags = (self.flags & !IXC) | IOC;
+                return sign | 0x7fff;
+            }
+            self.flags |= OFC | IXC;
+            let to_inf = match self.mode() {
+                Round::Nearest | Round::TiesAway => true,
+                Round::Zero => false,
+                Round::PlusInf => !neg,
+                Round::MinusInf => neg,
+            };
+            return sign | if to_inf { 0x7c00 } else { 0x7bff };
+        }
+        sign | (e << 10) | (k - 1024)
+    }
+
+    /// FPConvert half to single precision: exact.
+    pub fn f16_to_f32(&mut self, h: u32, ahp: bool) -> u32 {
+        let sign = (h & 0x8000) << 16;
+        let e = (h >> 10) & 0x1f;
+        let f = h & 0x3ff;
+        if e == 31 && !ahp {
+            if f == 0 {
+                return sign | 0x7f80_0000;
+            }
+            if f & 0x200 == 0 {
+                self.flags |= IOC; // signalling NaN
+            }
+            if self.fpscr & DN != 0 {
+                return DEFAULT_NAN;
+            }
+            return sign | 0x7fc0_0000 | (f << 13);
+        }
+        if e == 0 {
+            if f == 0 {
+                return sign;
+            }
+            let v = f64::from(f) * 2f64.powi(-24);
+            return sign | (v as f32).to_bits();
+        }
+        sign | ((e + 127 - 15) << 23) | (f << 13)
+    }
+}
+
 /// Rounds an f64 to an integral f64 in `mode`.
 fn round_f64(x: f64, mode: Round) -> f64 {
     match mode {

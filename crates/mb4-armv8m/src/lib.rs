@@ -13,8 +13,7 @@
 //! multi-register transfers, divides and exception entry): the same program
 //! and inputs give the same run.
 //!
-//! Not modelled yet: half-precision conversions, lazy FP stacking, TT (see the
-//! crate README).
+//! Not modelled yet: lazy FP stacking, TT (see the crate README).
 
 mod alu;
 pub mod bus;

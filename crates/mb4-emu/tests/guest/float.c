@@ -15,6 +15,7 @@ static const uint32_t vals[] = {
     0xff800000, 0x7fc00000, 0xffc12345, 0x7f800001, 0xff812345, 0x3fc00000,
     0x40200000, 0xbfc00000, 0x4b7fffff, 0x4f000000, 0xcf000001, 0x3effffff,
     0x33800000, 0x4effffff, 0x5f800000, 0x3dcccccd, 0x42f6e979, 0x0c000000,
+    0x477fe000, 0x477ff000, 0x38800000, 0x387fc000, 0xb3000001, 0x7c00fe00,
 };
 #define NV (sizeof vals / sizeof vals[0])
 
@@ -88,6 +89,10 @@ UN(f_tofixu16, "vmov s2, s0\n vcvt.u16.f32 s2, s2, #3")
 UN(f_fromfix, "vmov s2, s0\n vcvt.f32.s32 s2, s2, #12")
 UN(f_fromfixs16, "vmov s2, s0\n vcvt.f32.s16 s2, s2, #5")
 UN(f_imm, "vmov.f32 s2, #-1.375\n vadd.f32 s2, s2, s0")
+UN(f_tohalfb, "vmov s2, s0\n vcvtb.f16.f32 s2, s0")
+UN(f_tohalft, "vmov s2, s0\n vcvtt.f16.f32 s2, s0")
+UN(f_fromhalfb, "vcvtb.f32.f16 s2, s0")
+UN(f_fromhalft, "vcvtt.f32.f16 s2, s0")
 
 typedef uint32_t (*op_fn)(uint32_t, uint32_t);
 static const struct {
@@ -107,6 +112,9 @@ static const struct {
     {"vrintz", f_rintz, 0}, {"vrintx", f_rintx, 0}, {"vrinta", f_rinta, 0}, {"vrintn", f_rintn, 0},
     {"vrintp", f_rintp, 0}, {"vrintm", f_rintm, 0}, {"tofix", f_tofix, 0}, {"tofixu16", f_tofixu16, 0},
     {"fromfix", f_fromfix, 0}, {"fromfixs16", f_fromfixs16, 0}, {"vmov.imm", f_imm, 0},
+    /* 2: unary, also with FPSCR.AHP (alternative half precision) */
+    {"vcvtb.f16", f_tohalfb, 2}, {"vcvtt.f16", f_tohalft, 2}, {"vcvtb.f32", f_fromhalfb, 2},
+    {"vcvtt.f32", f_fromhalft, 2},
 };
 
 static volatile uint32_t handler_result;
@@ -122,11 +130,11 @@ void systick_handler(void) {
 int main(void) {
     for (unsigned k = 0; k < sizeof ops / sizeof ops[0]; k++) {
         h = 0;
-        for (uint32_t mode = 0; mode < 16; mode++) {
-            /* RMode in bits 23:22, FZ bit 24, DN bit 25. */
+        for (uint32_t mode = 0; mode < (ops[k].binary == 2 ? 32u : 16u); mode++) {
+            /* RMode in bits 23:22, FZ bit 24, DN bit 25, AHP bit 26. */
             uint32_t ctl = ((mode & 3) << 22) | ((mode >> 2) << 24);
             for (unsigned i = 0; i < NV; i++) {
-                for (unsigned j = 0; j < (ops[k].binary ? NV : 1); j++) {
+                for (unsigned j = 0; j < (ops[k].binary == 1 ? NV : 1); j++) {
                     set_fpscr(ctl);
                     mix(ops[k].fn(vals[i], vals[j]));
                     mix(get_fpscr());
