@@ -262,7 +262,7 @@ impl Soc {
             otpc: Otpc::default(),
             cache: Cache::new(),
             chip_version: periph::chip_version::new(),
-            sys_wdog: SysWdog::new(lp),
+            sys_wdog: SysWdog::new(32_000),
             timers: [
                 Timer::new(periph::timer::TIMER, lp),
                 Timer::new(periph::timer::TIMER2, lp),
@@ -637,7 +637,14 @@ impl Soc {
                     for t in &mut self.timers {
                         t.set_lp_hz(lp, now);
                     }
-                    self.sys_wdog.set_lp_hz(lp, now);
+                    // The watchdog runs on RCX when that is the lp clock, else on
+                    // RC32K (Zephyr smartbond_timer.c), never on XTAL32K.
+                    let wdog_hz = if self.crg_top.lp_clk_sel() == 1 {
+                        15_000
+                    } else {
+                        32_000
+                    };
+                    self.sys_wdog.set_lp_hz(wdog_hz, now);
                 }
             }
             "CACHE" if self.cache.take_swd_reset() => {
