@@ -299,7 +299,9 @@ impl Cpu {
         let e = self.ipsr;
         let to_thread = exc_return & EXC_RETURN_MODE_THREAD != 0;
         let to_psp = exc_return & EXC_RETURN_SPSEL != 0;
+        // (IPSR may hold any value a debugger or a corrupt frame put there.)
         if e == 0
+            || e >= self.sys.nvic.count
             || !self.sys.nvic.active[e as usize]
             || (!to_thread && to_psp)
             || exc_return & 0x02 != 0

@@ -132,3 +132,12 @@ fn undefined_instruction_without_handler_locks_up() {
     assert_eq!(cpu.run(&mut ram, 1000), StopReason::Lockup);
     assert!(cpu.is_locked_up());
 }
+
+#[test]
+fn bogus_ipsr_from_a_debugger_faults_instead_of_panicking() {
+    // 40: bx lr, with LR an EXC_RETURN value and IPSR set out of range.
+    let (mut cpu, mut ram) = machine(&[0x4770]);
+    cpu.set_reg(Reg::Xpsr, (1 << 24) | 0x1ff);
+    cpu.set_reg(Reg::R(14), 0xffff_fff9);
+    let _ = cpu.run(&mut ram, 100);
+}

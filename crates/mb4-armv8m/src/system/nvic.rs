@@ -31,7 +31,7 @@ impl Nvic {
             active: vec![false; n],
             enabled,
             prio: vec![0; n],
-            prio_mask: (0xff00u16 >> prio_bits) as u8,
+            prio_mask: (0xff00u16 >> prio_bits.clamp(1, 8)) as u8,
         }
     }
 
