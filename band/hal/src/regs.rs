@@ -81,7 +81,7 @@ pub mod pdc {
     pub const EN_COM: u32 = 1 << 10;
     pub const PDC_MASTER_POS: u32 = 11;
     pub const PDC_MASTER_MSK: u32 = 0x3 << 11;
-    /// Trigger select 3 with id 15: the software trigger (`MCU_PDC_TRIGGER_SW_TRIGGER`
+    /// Trigger select 2 with id 15: the software trigger (`MCU_PDC_TRIGGER_SW_TRIGGER`
     /// = 0x40 | 15 in hal_renesas `da1469x_pdc.h`, split as select = 0x4F >> 5, id = 0x4F & 0x1F).
     pub const SW_TRIGGER_SELECT: u32 = 0x4F >> 5;
     pub const SW_TRIGGER_ID: u32 = 0x4F & 0x1F;
