@@ -190,6 +190,9 @@ pub struct Cpu {
     pub(crate) sys: System,
     pub(crate) cache: CodeCache,
     pub(crate) breakpoints: Vec<u32>,
+    /// The breakpoint the core last stopped at: the next run executes that
+    /// instruction instead of stopping there again.
+    pub(crate) resume_past: Option<u32>,
     pub(crate) watchpoints: Vec<Watchpoint>,
     /// The first watchpoint hit since the last stop (address, kind of access).
     pub(crate) watch_hit: Option<(u32, WatchKind)>,
@@ -232,6 +235,7 @@ impl Cpu {
             sys: System::new(&config),
             cache: CodeCache::new(),
             breakpoints: Vec::new(),
+            resume_past: None,
             watchpoints: Vec::new(),
             watch_hit: None,
             config,

@@ -43,17 +43,19 @@ impl Cpu {
     /// limit; everything rare (timers, exceptions, sleep, T bit) is behind
     /// `attention`. `BREAKPOINTS` compiles the breakpoint test in or out.
     fn run_loop<B: Bus, const BREAKPOINTS: bool>(&mut self, bus: &mut B, end: u64) -> StopReason {
-        let mut first = true;
         loop {
             if let Some(stop) = self.between_instructions(bus, end) {
                 return stop;
             }
             let limit = end.min(self.sys.systick.next_fire.unwrap_or(u64::MAX));
             while !self.attention && self.cycles < limit {
-                if BREAKPOINTS && !first && self.breakpoints.contains(&self.pc) {
-                    return StopReason::Breakpoint { addr: self.pc };
+                if BREAKPOINTS {
+                    if self.breakpoints.contains(&self.pc) && self.resume_past != Some(self.pc) {
+                        self.resume_past = Some(self.pc);
+                        return StopReason::Breakpoint { addr: self.pc };
+                    }
+                    self.resume_past = None;
                 }
-                first = false;
                 if let Some(stop) = self.step_one(bus) {
                     return stop;
                 }
@@ -64,6 +66,7 @@ impl Cpu {
     /// Executes exactly one instruction (or takes one pending exception, or
     /// does nothing if asleep).
     pub fn step<B: Bus>(&mut self, bus: &mut B) -> StopReason {
+        self.resume_past = None;
         let was_attention = self.attention;
         let end = self.cycles.saturating_add(1);
         if let Some(stop) = self.between_instructions(bus, end) {

@@ -22,6 +22,8 @@ use mb4_soc::flash::NorFlash;
 
 /// Longest slice the core runs before the peripherals catch up.
 pub const MAX_SLICE: Instant = Instant::from_micros(50);
+/// Emulated time one debugger access takes (about a probe's round trip).
+pub const DEBUG_ACCESS_TIME: Instant = Instant::from_micros(10);
 /// External interrupt lines.
 pub const NUM_IRQ: u32 = mb4_da1469x::irq::COUNT as u32;
 /// Default active image address when an ELF or a bare image is given.
@@ -127,6 +129,18 @@ pub enum Exit {
     },
     /// The boot ROM found nothing to boot.
     BootFailed(BootError),
+    /// The core is at a debugger breakpoint.
+    Breakpoint {
+        /// Where.
+        addr: u32,
+    },
+    /// An instruction touched a debugger watchpoint.
+    Watchpoint {
+        /// The address touched.
+        addr: u32,
+        /// How.
+        kind: mb4_armv8m::WatchKind,
+    },
 }
 
 /// Figures of a run.
@@ -278,12 +292,10 @@ impl Da1469x {
             if std::mem::take(&mut self.soc.cpu_reset_requested) {
                 self.reset_core();
             }
-            if std::mem::take(&mut self.soc.chip_reset_requested) {
-                self.soc = Soc::new(self.soc.qspic.flash.clone(), self.soc_clocks());
-                self.boot = None;
-                if let Err(e) = self.power_on() {
-                    return Exit::BootFailed(e);
-                }
+            if std::mem::take(&mut self.soc.chip_reset_requested)
+                && let Err(e) = self.chip_reset()
+            {
+                return Exit::BootFailed(e);
             }
 
             // The slice: up to the next peripheral event, MAX_SLICE at most
@@ -323,8 +335,11 @@ impl Da1469x {
             self.rebase_clock();
             self.slept_last_slice = stop == StopReason::Sleeping;
             match stop {
-                // No debugger sets watchpoints on this machine yet.
-                StopReason::Budget | StopReason::Stepped | StopReason::Watchpoint { .. } => {}
+                StopReason::Budget | StopReason::Stepped => {}
+                StopReason::Watchpoint { addr, kind } => {
+                    self.flush(console, reports);
+                    return Exit::Watchpoint { addr, kind };
+                }
                 StopReason::Sleeping => {
                     self.asleep = Instant(self.asleep.0 + self.now().since(now));
                     let wakeable = self.soc.next_event().is_some()
@@ -337,11 +352,12 @@ impl Da1469x {
                     }
                 }
                 StopReason::Breakpoint { addr } => {
+                    self.flush(console, reports);
                     if Some(addr) == until.pc {
                         self.cpu.remove_breakpoint(addr);
-                        self.flush(console, reports);
                         return Exit::Pc;
                     }
+                    return Exit::Breakpoint { addr };
                 }
                 StopReason::Semihosting | StopReason::Bkpt { .. } => {
                     let imm = match stop {
@@ -365,6 +381,87 @@ impl Da1469x {
                 }
             }
         }
+    }
+
+    /// A reset of the whole chip, as the reset pin gives: every block back to
+    /// its reset state (the flash keeps its contents), then power-on, with
+    /// the boot ROM reading the product header again. The SoC's clock starts
+    /// again from zero, as its blocks' counters do.
+    pub fn chip_reset(&mut self) -> Result<(), BootError> {
+        let mut flash = self.soc.qspic.flash.clone();
+        flash.restart_clock(self.now());
+        self.soc = Soc::new(flash, self.soc_clocks());
+        self.boot = None;
+        self.power_on().map(|_| ())
+    }
+
+    /// Executes one instruction (or takes one exception), with the
+    /// peripherals brought up to date first, as [`Da1469x::run`] does.
+    pub fn step(&mut self, console: &mut dyn Write, reports: &mut dyn Write) -> StopReason {
+        let now = self.now();
+        self.soc.advance(now);
+        self.deliver_irqs();
+        self.soc.now = now;
+        let stop = {
+            let mut bus = SocBus(&mut self.soc);
+            self.cpu.step(&mut bus)
+        };
+        for (addr, len) in self.soc.take_code_dirty() {
+            self.cpu.invalidate_code(addr, len);
+        }
+        self.rebase_clock();
+        self.flush(console, reports);
+        if stop == StopReason::ResetRequest {
+            self.reset_core();
+        }
+        stop
+    }
+
+    /// One access by a debugger (through the chip's debug port): device
+    /// registers see it as the core's access would, with side effects. Time
+    /// passes while a debugger works on a halted core: each access takes
+    /// [`DEBUG_ACCESS_TIME`] of emulated time, so a flash that a probe tool
+    /// erases finishes while the tool polls its status, as on the bench.
+    pub fn debug_read(&mut self, addr: u32, size: Size) -> Result<u32, BusError> {
+        self.debug_tick();
+        let mut bus = SocBus(&mut self.soc);
+        if mb4_armv8m::system::is_ppb(addr) {
+            self.cpu.debug_read(&mut bus, addr, size)
+        } else {
+            bus.read(addr, size)
+        }
+    }
+
+    /// See [`Da1469x::debug_read`].
+    pub fn debug_write(&mut self, addr: u32, size: Size, value: u32) -> Result<(), BusError> {
+        self.debug_tick();
+        let result = {
+            let mut bus = SocBus(&mut self.soc);
+            self.cpu.debug_write(&mut bus, addr, size, value)
+        };
+        for (addr, len) in self.soc.take_code_dirty() {
+            self.cpu.invalidate_code(addr, len);
+        }
+        if std::mem::take(&mut self.soc.chip_reset_requested) {
+            let _ = self.chip_reset();
+        }
+        result
+    }
+
+    fn debug_tick(&mut self) {
+        // The watchdog stands still while a debugger holds the core, or no
+        // probe could flash a band whose firmware armed it (inferred: the
+        // DA1469x family's watchdog halts with the core in debug state; the
+        // real ROM and SDK flash tools also freeze it through GPREG).
+        let before = self.now();
+        self.soc.sys_wdog.set_frozen(true, before);
+        self.base.1 = Instant(self.base.1.0 + DEBUG_ACCESS_TIME.0);
+        let now = self.now();
+        self.soc.advance(now);
+        self.soc.now = now;
+        let frozen_by_firmware =
+            self.soc.gpreg.frozen() & mb4_soc::periph::gpreg::frz::SYS_WDOG != 0;
+        self.soc.sys_wdog.set_frozen(frozen_by_firmware, now);
     }
 
     fn soc_clocks(&self) -> Clocks {

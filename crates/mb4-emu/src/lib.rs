@@ -11,6 +11,7 @@
 
 pub mod bare_m33;
 pub mod da1469x;
+pub mod debug;
 pub mod elf;
 pub mod ram;
 pub mod semihosting;

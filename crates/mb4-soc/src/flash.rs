@@ -219,6 +219,17 @@ impl NorFlash {
         self.busy_until
     }
 
+    /// The SoC's clock restarts from zero (a chip reset) while the flash,
+    /// powered on its own, goes on: an erase still running at `now` on the old
+    /// clock finishes at the same moment on the new one.
+    pub fn restart_clock(&mut self, now: Instant) {
+        self.busy_until = self
+            .busy_until
+            .and_then(|t| t.0.checked_sub(now.0))
+            .filter(|&left| left > 0)
+            .map(Instant);
+    }
+
     /// Whether the part is in deep power-down.
     pub fn powered_down(&self) -> bool {
         self.powered_down

@@ -32,6 +32,15 @@ enum What {
     ///
     /// A summary line (instructions, emulated time, speed) goes to stderr at the end.
     ///
+    /// With --gdb PORT the machine waits, halted at its first instruction,
+    /// for a debugger on 127.0.0.1:PORT (0 picks a free port; the address is
+    /// printed on stderr): gdb-multiarch (`target extended-remote :PORT`), or
+    /// mb4's own `mb4 probe|dump|flash --gdb 127.0.0.1:PORT`. When a debugger
+    /// detaches the machine runs on, and the next one can attach. `monitor
+    /// reset` resets the whole system (boot ROM included) and halts.
+    ///
+    ///   mb4 emu run --machine bare-m33 --gdb 3333 hello.elf
+    ///   mb4 emu run flash.bin --board mi_band_4 --gdb 0
     ///   mb4 emu run --machine bare-m33 hello.elf
     ///   mb4 emu run flash.bin --board da1469x_dk_pro --until-uart 'Hello World'
     Run(RunArgs),
@@ -79,6 +88,11 @@ struct RunArgs {
     /// Print the summary as JSON (bare-m33; still on stderr: stdout is the guest's).
     #[arg(long)]
     json: bool,
+    /// Serve the GDB remote protocol on 127.0.0.1:PORT (0: any free port)
+    /// and wait for a debugger before running. The --until options do not
+    /// apply: the debugger decides.
+    #[arg(long, value_name = "PORT")]
+    gdb: Option<u16>,
     /// The program: an ELF (bare-m33, da1469x) or a flash image (da1469x).
     elf: PathBuf,
 }
@@ -110,6 +124,7 @@ fn run(args: RunArgs) -> Result<std::process::ExitCode> {
                 until_pc: args.until_pc,
                 max_instructions: args.max_instructions,
                 quiet: args.quiet,
+                gdb: args.gdb,
             },
         );
     }
@@ -122,6 +137,22 @@ fn run(args: RunArgs) -> Result<std::process::ExitCode> {
     let mut stdin = std::io::stdin();
     let mut trace_err = std::io::stderr();
     let started = Instant::now();
+    if let Some(port) = args.gdb {
+        let listener = listen_for_gdb(port)?;
+        let mut host = Host {
+            stdout: &mut out,
+            stderr: &mut err,
+            stdin: None,
+            clock_hz: bare_m33::CLOCK_HZ,
+        };
+        let mut target = mb4_emu::debug::DebugBareM33 {
+            machine: &mut m,
+            host: &mut host,
+        };
+        let ended = mb4_gdb::serve(&mut target, &listener, &mut std::io::stderr())?;
+        out.flush()?;
+        return Ok(std::process::ExitCode::from(gdb_exit_code(ended)));
+    }
     let exit = {
         let mut host = Host {
             stdout: &mut out,
@@ -181,6 +212,26 @@ fn run(args: RunArgs) -> Result<std::process::ExitCode> {
         }
     };
     Ok(std::process::ExitCode::from(code as u8))
+}
+
+/// Opens the GDB port and says where it is (tests read the line to find port 0's pick).
+pub(crate) fn listen_for_gdb(port: u16) -> Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+        .with_context(|| format!("cannot listen for gdb on 127.0.0.1:{port}"))?;
+    let addr = listener.local_addr()?;
+    eprintln!("mb4 emu: waiting for gdb on {addr} (target extended-remote {addr})");
+    Ok(listener)
+}
+
+/// The exit status for how a debugged run ended.
+pub(crate) fn gdb_exit_code(ended: mb4_gdb::Ended) -> u8 {
+    match ended {
+        mb4_gdb::Ended::Exited(code) => code as u8,
+        mb4_gdb::Ended::Killed => {
+            eprintln!("mb4 emu: killed by the debugger");
+            0
+        }
+    }
 }
 
 /// `10s`, `250ms`, `30us`, `2m`, `1h` (or plain seconds) → picoseconds.

@@ -15,6 +15,7 @@ pub struct Options<'a> {
     pub until_pc: Option<u32>,
     pub max_instructions: u64,
     pub quiet: bool,
+    pub gdb: Option<u16>,
 }
 
 pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::ExitCode> {
@@ -37,6 +38,24 @@ pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::Ex
     let mut out = stdout.lock();
     let mut err = std::io::stderr();
     let started = std::time::Instant::now();
+    if let Some(port) = o.gdb {
+        // Boot first, so the debugger finds the core at the image's reset vector.
+        if let Err(e) = m.power_on() {
+            eprintln!("mb4 emu: the boot ROM found nothing to boot ({e}); the core idles");
+        }
+        let listener = crate::cmd::emu::listen_for_gdb(port)?;
+        let mut target = mb4_emu::debug::DebugDa1469x {
+            machine: &mut m,
+            console: &mut out,
+            reports: &mut err,
+            name: board.board.name.clone(),
+        };
+        let ended = mb4_gdb::serve(&mut target, &listener, &mut std::io::stderr())?;
+        out.flush()?;
+        return Ok(std::process::ExitCode::from(
+            crate::cmd::emu::gdb_exit_code(ended),
+        ));
+    }
     let exit = m.run(&until, &mut out, &mut err);
     out.flush()?;
     let secs = started.elapsed().as_secs_f64();
@@ -84,6 +103,9 @@ pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::Ex
         Exit::AsleepForever { pc } => {
             bail!("the core sleeps (WFI/WFE at {pc:#010x}) and nothing can wake it")
         }
+        // Only a debugger sets these, and with --gdb the debugger runs the show.
+        Exit::Breakpoint { addr } => bail!("stopped at a breakpoint at {addr:#010x}"),
+        Exit::Watchpoint { addr, .. } => bail!("stopped at a watchpoint at {addr:#010x}"),
     };
     Ok(std::process::ExitCode::from(code))
 }
