@@ -14,6 +14,7 @@
 
 use std::io::Write;
 
+use crate::board_parts::{LcdcLink, PanelHandle, Wiring};
 use mb4_armv8m::{Bus, BusError, Config, Cpu, Size, StopReason};
 use mb4_periph::time::{Instant, PS_PER_SECOND};
 use mb4_soc::boot_rom::{self, BootError, BootState};
@@ -50,6 +51,9 @@ pub enum SetupError {
         /// Part name.
         part: String,
     },
+    /// The board's parts cannot be built.
+    #[error("{0}")]
+    Parts(String),
     /// Building a flash image from an ELF or a bare image failed.
     #[error("cannot make a flash image: {0}")]
     Build(String),
@@ -170,6 +174,9 @@ pub struct Da1469x {
     asleep: Instant,
     slept_last_slice: bool,
     console_text: Vec<u8>,
+    /// The display on the LCDC, kept across chip resets (it has its own
+    /// supply), for screenshots.
+    pub panel: Option<PanelHandle>,
 }
 
 impl Da1469x {
@@ -192,6 +199,7 @@ impl Da1469x {
             asleep: Instant::ZERO,
             slept_last_slice: false,
             console_text: Vec::new(),
+            panel: None,
         }
     }
 
@@ -217,6 +225,10 @@ impl Da1469x {
             xtal32k_hz: board.clocks.xtal32k_hz.map(u64::from),
         };
         let mut m = Da1469x::new(flash, clocks);
+        let wiring = Wiring::from_board(board).map_err(|e| SetupError::Parts(e.to_string()))?;
+        if let Some(panel) = wiring.panel {
+            m.attach_panel(panel);
+        }
         if let Some(c) = &board.console {
             m.console = match c.uart.to_ascii_lowercase().as_str() {
                 "uart2" => 1,
@@ -225,6 +237,12 @@ impl Da1469x {
             };
         }
         Ok(m)
+    }
+
+    /// Puts `panel` on the LCDC's link.
+    pub fn attach_panel(&mut self, panel: PanelHandle) {
+        self.soc.panel = Some(Box::new(LcdcLink(panel.clone())));
+        self.panel = Some(panel);
     }
 
     /// Emulated time at the core's current cycle.
@@ -391,6 +409,9 @@ impl Da1469x {
         let mut flash = self.soc.qspic.flash.clone();
         flash.restart_clock(self.now());
         self.soc = Soc::new(flash, self.soc_clocks());
+        if let Some(panel) = self.panel.clone() {
+            self.soc.panel = Some(Box::new(LcdcLink(panel)));
+        }
         self.boot = None;
         self.power_on().map(|_| ())
     }

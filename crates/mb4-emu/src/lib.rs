@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bare_m33;
+pub mod board_parts;
 pub mod da1469x;
 pub mod debug;
 pub mod elf;

@@ -43,6 +43,7 @@ enum What {
     ///   mb4 emu run flash.bin --board mi_band_4 --gdb 0
     ///   mb4 emu run --machine bare-m33 hello.elf
     ///   mb4 emu run flash.bin --board da1469x_dk_pro --until-uart 'Hello World'
+    ///   mb4 emu run flash.bin --board xiaomi_mi_band_4 --until-time 2s --screenshot screen.png
     Run(RunArgs),
 }
 
@@ -88,6 +89,14 @@ struct RunArgs {
     /// Print the summary as JSON (bare-m33; still on stderr: stdout is the guest's).
     #[arg(long)]
     json: bool,
+    /// da1469x: write what the board's panel shows at the end of the run as
+    /// a PNG (the glass only: 120x240 on the Mi Band 4).
+    #[arg(long, value_name = "PNG")]
+    screenshot: Option<PathBuf>,
+    /// da1469x: show what the panel shows at the end, in colour, on stderr
+    /// (a terminal with 24-bit colour).
+    #[arg(long)]
+    preview: bool,
     /// Serve the GDB remote protocol on 127.0.0.1:PORT (0: any free port)
     /// and wait for a debugger before running. The --until options do not
     /// apply: the debugger decides.
@@ -125,6 +134,8 @@ fn run(args: RunArgs) -> Result<std::process::ExitCode> {
                 max_instructions: args.max_instructions,
                 quiet: args.quiet,
                 gdb: args.gdb,
+                screenshot: args.screenshot.clone(),
+                preview: args.preview,
             },
         );
     }

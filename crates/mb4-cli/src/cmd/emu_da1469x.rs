@@ -16,6 +16,8 @@ pub struct Options<'a> {
     pub max_instructions: u64,
     pub quiet: bool,
     pub gdb: Option<u16>,
+    pub screenshot: Option<std::path::PathBuf>,
+    pub preview: bool,
 }
 
 pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::ExitCode> {
@@ -52,12 +54,14 @@ pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::Ex
         };
         let ended = mb4_gdb::serve(&mut target, &listener, &mut std::io::stderr())?;
         out.flush()?;
+        show_panel(&m, &o)?;
         return Ok(std::process::ExitCode::from(
             crate::cmd::emu::gdb_exit_code(ended),
         ));
     }
     let exit = m.run(&until, &mut out, &mut err);
     out.flush()?;
+    show_panel(&m, &o)?;
     let secs = started.elapsed().as_secs_f64();
     let st = m.stats();
     if !o.quiet {
@@ -108,4 +112,34 @@ pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::Ex
         Exit::Watchpoint { addr, .. } => bail!("stopped at a watchpoint at {addr:#010x}"),
     };
     Ok(std::process::ExitCode::from(code))
+}
+
+/// `--screenshot` and `--preview`: the panel as it is now.
+fn show_panel(m: &Da1469x, o: &Options<'_>) -> Result<()> {
+    if o.screenshot.is_none() && !o.preview {
+        return Ok(());
+    }
+    let Some(panel) = &m.panel else {
+        bail!(
+            "board {} has no panel on the LCDC to take a screenshot of",
+            o.board
+        );
+    };
+    let panel = panel.borrow();
+    if let Some(path) = &o.screenshot {
+        std::fs::write(path, panel.to_png())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let state = if panel.asleep() {
+            " (the panel is asleep: black)"
+        } else if !panel.display_on() {
+            " (the display is off: black)"
+        } else {
+            ""
+        };
+        eprintln!("mb4 emu: screenshot {}{state}", path.display());
+    }
+    if o.preview {
+        eprint!("{}", panel.preview_ansi());
+    }
+    Ok(())
 }
