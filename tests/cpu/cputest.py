@@ -6,7 +6,7 @@
     cputest.py c [NAME...]        only the C programs (all -O levels)
     cputest.py random --seeds N [--first S] [--length L]
                                   random instruction sequences (generator: gen/rig.py)
-    cputest.py bench [--runs N]   the benchmark (see bench/README in ../README.md)
+    cputest.py bench [--runs N]   the benchmark: runs `mb4 bench cpu` (tests/cpu/bench/bench.c)
 
 Each program is built once, run on QEMU and (when `mb4 emu run --help`
 works) on the emulator; stdout and the exit status must match exactly.
@@ -387,10 +387,12 @@ def main() -> int:
 
     need_tools(CC, QEMU[0])
     if a.cmd == "bench":
-        sys.path.insert(0, str(HERE / "bench"))
-        import bench  # noqa: E402
-
-        return bench.main(a, sys.modules[__name__])
+        # The benchmark is a command of mb4's own: `mb4 bench cpu`.
+        argv = ["cargo", "run", "-q", "--release", "--locked", "-p", "mb4-cli", "--",
+                "bench", "cpu", "--runs", str(a.runs)]
+        if a.iterations:
+            argv += ["--iterations", str(a.iterations)]
+        return subprocess.run(argv, cwd=ROOT).returncode
 
     emu = Emulator("debug" if os.environ.get("MB4_CPUTEST_PROFILE") != "release" else "release")
     say_emulator(emu)

@@ -41,6 +41,8 @@ enum Command {
     Image(cmd::image::Cmd),
     /// Run programs on an emulated machine (bare-m33 for CPU tests; DA1469x boards).
     Emu(cmd::emu::Cmd),
+    /// Measure the emulator's speed (the CPU core against QEMU).
+    Bench(cmd::bench::Cmd),
     /// Identify a band over SWD: chip, flash part, debugger and secure-boot state, headers.
     Probe(cmd::probe::Cmd),
     /// Back up the whole flash of a band (read twice, SHA-256 manifest, resumable).
@@ -63,6 +65,7 @@ fn main() -> std::process::ExitCode {
         Command::Image(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
         // Passes on the guest program's exit status.
         Command::Emu(cmd) => cmd.run(),
+        Command::Bench(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
         Command::Probe(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
         Command::Dump(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),
         Command::Flash(cmd) => cmd.run().map(|()| std::process::ExitCode::SUCCESS),

@@ -1,5 +1,6 @@
 //! One module per `mb4` subcommand.
 
+pub mod bench;
 pub mod board;
 pub mod chip;
 pub mod dump;
