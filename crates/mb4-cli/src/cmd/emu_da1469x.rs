@@ -126,6 +126,21 @@ fn show_panel(m: &Da1469x, o: &Options<'_>) -> Result<()> {
         );
     };
     let panel = panel.borrow();
+    // What the panel model found odd (commands it does not know, data with no
+    // command): the first clue when a driver's picture does not appear.
+    let reports = panel.reports();
+    for r in reports.iter().take(10) {
+        eprintln!("mb4 emu: panel: {r}");
+    }
+    if reports.len() > 10 {
+        eprintln!("mb4 emu: panel: … {} more", reports.len() - 10);
+    }
+    eprintln!(
+        "mb4 emu: panel: {} pixels written, {}, display {}",
+        panel.pixels_written(),
+        if panel.asleep() { "asleep" } else { "awake" },
+        if panel.display_on() { "on" } else { "off" }
+    );
     if let Some(path) = &o.screenshot {
         std::fs::write(path, panel.to_png())
             .with_context(|| format!("cannot write {}", path.display()))?;
