@@ -285,6 +285,54 @@ impl Regs {
     }
 }
 
+/// A register that software changes through a pair of write-only aliases:
+/// writing ones to `set` sets those bits of `target`, writing ones to
+/// `clear` clears them, and reading either alias returns `target` (the
+/// `SET_*`/`RESET_*` registers of CRG_PER, CRG_COM and the pad latches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetClearAliases {
+    /// The register that holds the bits.
+    pub target: RegDef,
+    /// Offset of the alias that sets bits.
+    pub set: u32,
+    /// Offset of the alias that clears bits.
+    pub clear: u32,
+}
+
+impl SetClearAliases {
+    /// Whether `offset` (any byte of it) falls on one of the aliases.
+    pub fn is_alias(&self, offset: u32) -> bool {
+        let word = offset & !3;
+        word == self.set || word == self.clear
+    }
+
+    /// A software read: an alias reads back `target` (the alias itself is
+    /// read first so its width and offset are checked as any register's).
+    pub fn read(&self, regs: &mut Regs, offset: u32, size: u8) -> Result<u32, RegError> {
+        if self.is_alias(offset) {
+            regs.read(offset, size)?;
+            regs.read(self.target.offset + (offset & 3), size)
+        } else {
+            regs.read(offset, size)
+        }
+    }
+
+    /// After a software write `w`: if it hit an alias, apply it to `target`.
+    /// Returns whether it did.
+    pub fn apply(&self, regs: &mut Regs, w: &Write) -> bool {
+        let bits = w.written & self.target.readable();
+        let value = regs.get(self.target.offset);
+        if w.offset == self.set {
+            regs.set(self.target.offset, value | bits);
+        } else if w.offset == self.clear {
+            regs.set(self.target.offset, value & !bits);
+        } else {
+            return false;
+        }
+        true
+    }
+}
+
 fn check_size(offset: u32, size: u8) -> Result<(), RegError> {
     match size {
         1 | 2 | 4 if offset.is_multiple_of(u32::from(size)) => Ok(()),
@@ -435,6 +483,33 @@ mod tests {
         assert_eq!(
             r.read(0x400, 4),
             Err(RegError::NoRegister { offset: 0x400 })
+        );
+    }
+
+    #[test]
+    fn set_clear_aliases() {
+        let a = SetClearAliases {
+            target: demo::DATA::DEF,
+            set: demo::CTRL::OFFSET,
+            clear: demo::STATUS::OFFSET,
+        };
+        // CTRL/STATUS stand in for the aliases here: the helper only looks at offsets.
+        let mut r = Regs::new(demo::BLOCK);
+        let w = r.write(0x00, 4, 0x0000_0011).unwrap();
+        assert!(a.apply(&mut r, &w));
+        assert_eq!(r.get(0x10), 0x11);
+        assert_eq!(
+            a.read(&mut r, 0x00, 4).unwrap(),
+            0x11,
+            "alias reads the target"
+        );
+        let w = r.write(0x04, 4, 0x0000_0001).unwrap();
+        assert!(a.apply(&mut r, &w));
+        assert_eq!(r.get(0x10), 0x10);
+        let w = r.write(0x10, 4, 5).unwrap();
+        assert!(
+            !a.apply(&mut r, &w),
+            "a write to the target itself is no alias"
         );
     }
 

@@ -33,8 +33,9 @@ use mb4_periph::time::Instant;
 use crate::flash::NorFlash;
 use crate::periph::{
     self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, crg_com::CrgCom,
-    crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpreg::Gpreg, lcdc::Lcdc, otpc::Otpc,
-    pdc::Pdc, qspic::Qspic, sys_wdog::SysWdog, timer::Timer, uart::Uart,
+    crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpio::Gpio, gpreg::Gpreg, lcdc::Lcdc,
+    otpc::Otpc, pdc::Pdc, qspic::Qspic, sys_wdog::SysWdog, timer::Timer, uart::Uart,
+    wakeup::Wakeup,
 };
 
 /// SysRAM size (DA14695/97/99).
@@ -190,7 +191,9 @@ pub struct Soc {
     /// PDC.
     pub pdc: Pdc,
     /// WAKEUP.
-    pub wakeup: Plain,
+    pub wakeup: Wakeup,
+    /// GPIO.
+    pub gpio: Gpio,
     /// OTPC and the OTP cells.
     pub otpc: Otpc,
     /// CACHE.
@@ -258,7 +261,8 @@ impl Soc {
             anamisc: AnamiscBif::new(),
             gpreg: Gpreg::new(),
             pdc: Pdc::new(),
-            wakeup: periph::wakeup::new(),
+            wakeup: Wakeup::new(),
+            gpio: Gpio::new(),
             otpc: Otpc::default(),
             cache: Cache::new(),
             chip_version: periph::chip_version::new(),
@@ -601,6 +605,7 @@ impl Soc {
             "GPREG" => &mut self.gpreg,
             "PDC" => &mut self.pdc,
             "WAKEUP" => &mut self.wakeup,
+            "GPIO" => &mut self.gpio,
             "OTPC" => &mut self.otpc,
             "CACHE" => &mut self.cache,
             "CHIP_VERSION" => &mut self.chip_version,
@@ -631,6 +636,8 @@ impl Soc {
                 if self.crg_top.take_sw_reset() {
                     self.cpu_reset_requested = true;
                 }
+                self.gpio.set_pad_latches(self.crg_top.pad_latches(), now);
+                self.sync_pins(&mut cx);
                 let lp = lp_hz(self.crg_top.lp_clk_sel(), self.clocks);
                 if lp != self.lp_hz {
                     self.lp_hz = lp;
@@ -647,6 +654,7 @@ impl Soc {
                     self.sys_wdog.set_lp_hz(wdog_hz, now);
                 }
             }
+            "GPIO" => self.sync_pins(&mut cx),
             "CACHE" if self.cache.take_swd_reset() => {
                 self.chip_reset_requested = true;
             }
@@ -680,6 +688,29 @@ impl Soc {
         if self.lcdc.wants_service() {
             self.service_lcdc();
         }
+    }
+
+    /// Hand the pads' levels to WAKEUP (edges become events and interrupts)
+    /// and its GPIO events to the PDC.
+    fn sync_pins(&mut self, cx: &mut Context<'_>) {
+        self.wakeup.pins(self.gpio.levels(), cx);
+        for t in self.wakeup.take_pdc_triggers() {
+            self.pdc
+                .trigger_from(u32::from(t >> 5), u32::from(t & 31), cx);
+        }
+    }
+
+    /// The board drives `pin` to `level` (`None` releases it). Edges reach
+    /// WAKEUP (GPIO_P0/P1 and KEY_WKUP_GPIO interrupts, PDC) at once.
+    pub fn gpio_drive(&mut self, pin: periph::gpio::Pin, level: Option<bool>) {
+        self.gpio.drive(pin, level);
+        let now = self.now;
+        let mut irqs = std::mem::take(&mut self.irqs);
+        self.sync_pins(&mut Context {
+            now,
+            irqs: &mut irqs,
+        });
+        self.irqs = irqs;
     }
 
     fn service_lcdc(&mut self) {
@@ -732,6 +763,7 @@ impl Soc {
             &mut self.gpreg.notes,
             &mut self.pdc.notes,
             &mut self.wakeup.notes,
+            &mut self.gpio.notes,
             &mut self.otpc.notes,
             &mut self.cache.notes,
             &mut self.chip_version.notes,
@@ -970,12 +1002,12 @@ mod tests {
             .collect();
         assert_eq!(id, b"3080");
         // An unmodelled block reads 0 and is reported once.
-        assert_eq!(s.read(0x5002_0A00, 4).unwrap(), 0);
-        assert_eq!(s.read(0x5002_0A00, 4).unwrap(), 0);
+        assert_eq!(s.read(0x5004_0000, 4).unwrap(), 0);
+        assert_eq!(s.read(0x5004_0000, 4).unwrap(), 0);
         let r = s.take_reports();
         assert_eq!(r.len(), 1);
         assert!(
-            r[0].report.to_string().contains("GPIO is not modelled"),
+            r[0].report.to_string().contains("USB is not modelled"),
             "{}",
             r[0].report
         );

@@ -7,7 +7,7 @@
 //! nowhere yet).
 
 use mb4_periph::device::{Context, Device};
-use mb4_periph::regmap::{RegError, Regs};
+use mb4_periph::regmap::{RegError, Regs, SetClearAliases};
 
 use super::Notes;
 
@@ -73,6 +73,13 @@ mb4_periph::regmap! {
 
 use regs::{CLK_COM_REG, RESET_CLK_COM_REG, SET_CLK_COM_REG};
 
+/// `SET_CLK_COM_REG` / `RESET_CLK_COM_REG` set and clear bits of `CLK_COM_REG`.
+const ALIASES: SetClearAliases = SetClearAliases {
+    target: CLK_COM_REG::DEF,
+    set: SET_CLK_COM_REG::OFFSET,
+    clear: RESET_CLK_COM_REG::OFFSET,
+};
+
 /// CRG_COM model.
 #[derive(Debug, Clone)]
 pub struct CrgCom {
@@ -108,13 +115,7 @@ impl Device for CrgCom {
     }
 
     fn read(&mut self, offset: u32, size: u8, _cx: &mut Context<'_>) -> Result<u32, RegError> {
-        match offset & !3 {
-            SET_CLK_COM_REG::OFFSET | RESET_CLK_COM_REG::OFFSET => {
-                self.regs.read(offset, size)?;
-                self.regs.read(CLK_COM_REG::OFFSET + (offset & 3), size)
-            }
-            _ => self.regs.read(offset, size),
-        }
+        ALIASES.read(&mut self.regs, offset, size)
     }
 
     fn write(
@@ -127,15 +128,7 @@ impl Device for CrgCom {
         let w = self
             .notes
             .write("CRG_COM", &mut self.regs, offset, size, value)?;
-        let clk = self.regs.get(CLK_COM_REG::OFFSET);
-        let mask = CLK_COM_REG::DEF.readable();
-        match w.offset {
-            SET_CLK_COM_REG::OFFSET => self.regs.set(CLK_COM_REG::OFFSET, clk | (w.written & mask)),
-            RESET_CLK_COM_REG::OFFSET => self
-                .regs
-                .set(CLK_COM_REG::OFFSET, clk & !(w.written & mask)),
-            _ => {}
-        }
+        ALIASES.apply(&mut self.regs, &w);
         Ok(())
     }
 

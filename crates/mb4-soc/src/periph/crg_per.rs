@@ -7,7 +7,7 @@
 //! nowhere yet).
 
 use mb4_periph::device::{Context, Device};
-use mb4_periph::regmap::{RegError, Regs};
+use mb4_periph::regmap::{RegError, Regs, SetClearAliases};
 
 use super::Notes;
 
@@ -64,6 +64,13 @@ mb4_periph::regmap! {
 
 use regs::{CLK_PER_REG, RESET_CLK_PER_REG, SET_CLK_PER_REG};
 
+/// `SET_CLK_PER_REG` / `RESET_CLK_PER_REG` set and clear bits of `CLK_PER_REG`.
+const ALIASES: SetClearAliases = SetClearAliases {
+    target: CLK_PER_REG::DEF,
+    set: SET_CLK_PER_REG::OFFSET,
+    clear: RESET_CLK_PER_REG::OFFSET,
+};
+
 /// CRG_PER model.
 #[derive(Debug, Clone)]
 pub struct CrgPer {
@@ -99,13 +106,7 @@ impl Device for CrgPer {
     }
 
     fn read(&mut self, offset: u32, size: u8, _cx: &mut Context<'_>) -> Result<u32, RegError> {
-        match offset & !3 {
-            SET_CLK_PER_REG::OFFSET | RESET_CLK_PER_REG::OFFSET => {
-                self.regs.read(offset, size)?;
-                self.regs.read(CLK_PER_REG::OFFSET + (offset & 3), size)
-            }
-            _ => self.regs.read(offset, size),
-        }
+        ALIASES.read(&mut self.regs, offset, size)
     }
 
     fn write(
@@ -118,15 +119,7 @@ impl Device for CrgPer {
         let w = self
             .notes
             .write("CRG_PER", &mut self.regs, offset, size, value)?;
-        let clk = self.regs.get(CLK_PER_REG::OFFSET);
-        let mask = CLK_PER_REG::DEF.readable();
-        match w.offset {
-            SET_CLK_PER_REG::OFFSET => self.regs.set(CLK_PER_REG::OFFSET, clk | (w.written & mask)),
-            RESET_CLK_PER_REG::OFFSET => self
-                .regs
-                .set(CLK_PER_REG::OFFSET, clk & !(w.written & mask)),
-            _ => {}
-        }
+        ALIASES.apply(&mut self.regs, &w);
         Ok(())
     }
 

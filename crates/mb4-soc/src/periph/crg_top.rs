@@ -5,7 +5,8 @@
 //! XTAL32M and PLL96 state of CRG_XTAL; the power domains (`PMU_CTRL_REG`
 //! sleep bits → `SYS_STAT_REG` `*_IS_UP`/`*_IS_DOWN` after [`POWER_DELAY`]);
 //! the remap and software reset of `SYS_CTRL_REG`; the low-power clock choice
-//! (`LP_CLK_SEL`). Trims, BOD, LDOs and pad latches are tags.
+//! (`LP_CLK_SEL`); the GPIO pad latches (`P0/P1_PAD_LATCH_REG` and their
+//! SET/RESET aliases), which GPIO follows. Trims, BOD and LDOs are tags.
 //!
 //! Reset values are not in `DA1469xAB.h`. Those chosen here, and why:
 //! `CLK_CTRL_REG` 0x2001 (RC32M selected and running: the chip boots on
@@ -17,10 +18,12 @@
 //! radio) on, as the chip runs from them until firmware sets up the DCDC —
 //! hal's `da1469x_clock_sys_xtal32m_switch` asserts `LDO_RADIO_ENABLE` or a
 //! running DCDC before it switches to the crystal (inferred, the value is
-//! not public).
+//! not public). Pad latches reset to all enabled: Zephyr without PM never
+//! writes them yet drives the dev kit's LEDs, so pads follow their registers
+//! out of reset or out of the boot ROM (inferred; which of the two is not known).
 
 use mb4_periph::device::{Context, Device};
-use mb4_periph::regmap::{RegError, Regs};
+use mb4_periph::regmap::{RegError, Regs, SetClearAliases};
 use mb4_periph::time::Instant;
 
 use super::Notes;
@@ -60,7 +63,7 @@ mb4_periph::regmap! {
         }
         /// Clock control for the timers.
         CLK_TMR_REG @ 0x18 = 0 {
-            WAKEUPCT_ENABLE: 0..=0 Tag,
+            WAKEUPCT_ENABLE: 0..=0 RW,
             TMR_PWM_AON_MODE: 1..=1 Tag,
             TMR2_PWM_AON_MODE: 2..=2 Tag,
         }
@@ -197,29 +200,30 @@ mb4_periph::regmap! {
             BOD_LVL_V18F: 0..=8 Tag,
             BOD_LVL_V14: 9..=17 Tag,
         }
-        /// Control the state retention of the GPIO ports.
-        P0_PAD_LATCH_REG @ 0x70 = 0 {
-            P0_LATCH_EN: 0..=31 Tag,
+        /// Control the state retention of the GPIO ports: a pad whose bit is 0
+        /// keeps its state whatever its GPIO registers say.
+        P0_PAD_LATCH_REG @ 0x70 = 0xFFFF_FFFF {
+            P0_LATCH_EN: 0..=31 RW,
         }
-        /// Control the state retention of the GPIO ports.
+        /// Sets bits of `P0_PAD_LATCH_REG`.
         P0_SET_PAD_LATCH_REG @ 0x74 = 0 {
-            P0_SET_LATCH_EN: 0..=31 Tag,
+            P0_SET_LATCH_EN: 0..=31 WO,
         }
-        /// Control the state retention of the GPIO ports.
+        /// Clears bits of `P0_PAD_LATCH_REG`.
         P0_RESET_PAD_LATCH_REG @ 0x78 = 0 {
-            P0_RESET_LATCH_EN: 0..=31 Tag,
+            P0_RESET_LATCH_EN: 0..=31 WO,
         }
-        /// Control the state retention of the GPIO ports.
-        P1_PAD_LATCH_REG @ 0x7c = 0 {
-            P1_LATCH_EN: 0..=22 Tag,
+        /// Control the state retention of the GPIO ports (P1).
+        P1_PAD_LATCH_REG @ 0x7c = 0x007F_FFFF {
+            P1_LATCH_EN: 0..=22 RW,
         }
-        /// Control the state retention of the GPIO ports.
+        /// Sets bits of `P1_PAD_LATCH_REG`.
         P1_SET_PAD_LATCH_REG @ 0x80 = 0 {
-            P1_SET_LATCH_EN: 0..=22 Tag,
+            P1_SET_LATCH_EN: 0..=22 WO,
         }
-        /// Control the state retention of the GPIO ports.
+        /// Clears bits of `P1_PAD_LATCH_REG`.
         P1_RESET_PAD_LATCH_REG @ 0x84 = 0 {
-            P1_RESET_LATCH_EN: 0..=22 Tag,
+            P1_RESET_LATCH_EN: 0..=22 WO,
         }
         /// BOD_STATUS_REG.
         BOD_STATUS_REG @ 0x90 = 0 {
@@ -597,6 +601,30 @@ impl CrgTop {
     }
 }
 
+/// The SET/RESET aliases of the two pad latch registers.
+const PAD_LATCHES: [SetClearAliases; 2] = [
+    SetClearAliases {
+        target: regs::P0_PAD_LATCH_REG::DEF,
+        set: regs::P0_SET_PAD_LATCH_REG::OFFSET,
+        clear: regs::P0_RESET_PAD_LATCH_REG::OFFSET,
+    },
+    SetClearAliases {
+        target: regs::P1_PAD_LATCH_REG::DEF,
+        set: regs::P1_SET_PAD_LATCH_REG::OFFSET,
+        clear: regs::P1_RESET_PAD_LATCH_REG::OFFSET,
+    },
+];
+
+impl CrgTop {
+    /// `P0_PAD_LATCH_REG` and `P1_PAD_LATCH_REG`: which pads follow their GPIO registers.
+    pub fn pad_latches(&self) -> [u32; 2] {
+        [
+            self.regs.get(regs::P0_PAD_LATCH_REG::OFFSET),
+            self.regs.get(regs::P1_PAD_LATCH_REG::OFFSET),
+        ]
+    }
+}
+
 impl Device for CrgTop {
     fn name(&self) -> &'static str {
         "CRG_TOP"
@@ -604,7 +632,10 @@ impl Device for CrgTop {
 
     fn read(&mut self, offset: u32, size: u8, cx: &mut Context<'_>) -> Result<u32, RegError> {
         self.refresh(cx.now);
-        self.regs.read(offset, size)
+        match PAD_LATCHES.iter().find(|a| a.is_alias(offset)) {
+            Some(a) => a.read(&mut self.regs, offset, size),
+            None => self.regs.read(offset, size),
+        }
     }
 
     fn write(
@@ -618,6 +649,9 @@ impl Device for CrgTop {
         let w = self
             .notes
             .write("CRG_TOP", &mut self.regs, offset, size, value)?;
+        for a in &PAD_LATCHES {
+            a.apply(&mut self.regs, &w);
+        }
         match w.offset {
             CLK_CTRL_REG::OFFSET => {
                 let sel = CLK_CTRL_REG::SYS_CLK_SEL.get(w.new);

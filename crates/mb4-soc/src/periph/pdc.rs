@@ -263,10 +263,17 @@ impl Pdc {
     /// TIMER3, 3 TIMER4, 4 RTC alarm, 5 RTC timer, 8 XTAL32M ready, …)
     /// makes every matching entry pending.
     pub fn trigger(&mut self, id: u32, cx: &mut Context<'_>) {
+        self.trigger_from(TRIG_PERIPHERAL, id, cx);
+    }
+
+    /// An event of trigger group `select` (0 GPIO P0, 1 GPIO P1, 2
+    /// peripherals, 3 master) with `id` (the pin, for GPIO) makes every
+    /// matching entry pending.
+    pub fn trigger_from(&mut self, select: u32, id: u32, cx: &mut Context<'_>) {
         for i in 0..ENTRIES {
             let e = self.entry(i);
             if CTRL::PDC_MASTER.get(e) != 0
-                && CTRL::TRIG_SELECT.get(e) == TRIG_PERIPHERAL
+                && CTRL::TRIG_SELECT.get(e) == select
                 && CTRL::TRIG_ID.get(e) == id
             {
                 self.pending |= 1 << i;
