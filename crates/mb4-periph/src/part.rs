@@ -21,6 +21,23 @@ pub trait I2cTarget {
     fn stop(&mut self, now: Instant);
 }
 
+/// A boxed target is a target, so `Box<dyn I2cTarget>` can be attached
+/// wherever a concrete one can.
+impl<T: I2cTarget + ?Sized> I2cTarget for Box<T> {
+    fn start(&mut self, read: bool, now: Instant) -> bool {
+        (**self).start(read, now)
+    }
+    fn write(&mut self, byte: u8, now: Instant) -> bool {
+        (**self).write(byte, now)
+    }
+    fn read(&mut self, now: Instant) -> u8 {
+        (**self).read(now)
+    }
+    fn stop(&mut self, now: Instant) {
+        (**self).stop(now)
+    }
+}
+
 /// A display controller on a MIPI-DBI link (type C: SPI with a D/C line).
 pub trait DbiTarget {
     /// A command byte (D/C low).

@@ -33,8 +33,8 @@ use mb4_periph::time::Instant;
 use crate::flash::NorFlash;
 use crate::periph::{
     self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, crg_com::CrgCom,
-    crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpio::Gpio, gpreg::Gpreg, lcdc::Lcdc,
-    otpc::Otpc, pdc::Pdc, qspic::Qspic, sys_wdog::SysWdog, timer::Timer, uart::Uart,
+    crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpio::Gpio, gpreg::Gpreg, i2c::I2c,
+    lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, sys_wdog::SysWdog, timer::Timer, uart::Uart,
     wakeup::Wakeup,
 };
 
@@ -206,6 +206,8 @@ pub struct Soc {
     pub timers: [Timer; 4],
     /// UART, UART2, UART3.
     pub uarts: [Uart; 3],
+    /// I2C and I2C2, with the targets on their buses.
+    pub i2c: [I2c; 2],
     /// QSPIC and the flash part.
     pub qspic: Qspic,
     /// LCDC.
@@ -278,6 +280,7 @@ impl Soc {
                 Uart::new(periph::uart::UART2),
                 Uart::new(periph::uart::UART3),
             ],
+            i2c: [I2c::new(periph::i2c::I2C), I2c::new(periph::i2c::I2C2)],
             qspic: Qspic::new(flash),
             lcdc: Lcdc::new(),
             panel: None,
@@ -617,6 +620,8 @@ impl Soc {
             "UART" => &mut self.uarts[0],
             "UART2" => &mut self.uarts[1],
             "UART3" => &mut self.uarts[2],
+            "I2C" => &mut self.i2c[0],
+            "I2C2" => &mut self.i2c[1],
             "QSPIC" => &mut self.qspic,
             "LCDC" => &mut self.lcdc,
             _ => return None,
@@ -781,6 +786,9 @@ impl Soc {
         for u in &mut self.uarts {
             notes.extend(u.notes.drain());
         }
+        for i in &mut self.i2c {
+            notes.extend(i.notes.drain());
+        }
         for what in notes {
             let addr = base + what.offset;
             self.report((8, addr), Report::UnmodelledField { addr, what });
@@ -791,6 +799,15 @@ impl Soc {
             .drain(..)
             .map(|w| ("QSPIC", w))
             .chain(self.qspic.flash.notes.drain(..).map(|w| ("flash", w)))
+            .chain(
+                self.i2c
+                    .iter_mut()
+                    .flat_map(|i| {
+                        let name = i.which().name;
+                        i.warnings.drain(..).map(move |w| (name, w))
+                    })
+                    .collect::<Vec<_>>(),
+            )
             .collect();
         for (block, text) in warnings {
             self.reports.push(Noted {

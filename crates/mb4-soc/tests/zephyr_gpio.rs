@@ -200,7 +200,8 @@ fn edge_interrupts_as_gpio_smartbond_uses_them() {
     s.write(WKUP_CLEAR_P0, 4, 1 << 6).unwrap();
     s.gpio_drive(key, Some(true));
     assert!(!s.irqs.is_high(GPIO_P0_IRQ));
-    assert!(s.take_reports().is_empty(), "{:?}", s.take_reports());
+    let r = s.take_reports();
+    assert!(r.is_empty(), "{r:?}");
 }
 
 #[test]

@@ -20,6 +20,7 @@ pub mod crg_top;
 pub mod crg_xtal;
 pub mod gpio;
 pub mod gpreg;
+pub mod i2c;
 pub mod lcdc;
 pub mod otpc;
 pub mod pdc;
