@@ -33,9 +33,9 @@ use mb4_periph::time::Instant;
 use crate::flash::NorFlash;
 use crate::periph::{
     self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, crg_com::CrgCom,
-    crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpio::Gpio, gpreg::Gpreg, i2c::I2c,
-    lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, sys_wdog::SysWdog, timer::Timer, uart::Uart,
-    wakeup::Wakeup,
+    crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpadc::Gpadc, gpio::Gpio, gpreg::Gpreg,
+    i2c::I2c, lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, sys_wdog::SysWdog, timer::Timer,
+    uart::Uart, wakeup::Wakeup,
 };
 
 /// SysRAM size (DA14695/97/99).
@@ -206,6 +206,8 @@ pub struct Soc {
     pub timers: [Timer; 4],
     /// UART, UART2, UART3.
     pub uarts: [Uart; 3],
+    /// GPADC and the voltages at its inputs.
+    pub gpadc: Gpadc,
     /// I2C and I2C2, with the targets on their buses.
     pub i2c: [I2c; 2],
     /// QSPIC and the flash part.
@@ -280,6 +282,7 @@ impl Soc {
                 Uart::new(periph::uart::UART2),
                 Uart::new(periph::uart::UART3),
             ],
+            gpadc: Gpadc::new(),
             i2c: [I2c::new(periph::i2c::I2C), I2c::new(periph::i2c::I2C2)],
             qspic: Qspic::new(flash),
             lcdc: Lcdc::new(),
@@ -620,6 +623,7 @@ impl Soc {
             "UART" => &mut self.uarts[0],
             "UART2" => &mut self.uarts[1],
             "UART3" => &mut self.uarts[2],
+            "GPADC" => &mut self.gpadc,
             "I2C" => &mut self.i2c[0],
             "I2C2" => &mut self.i2c[1],
             "QSPIC" => &mut self.qspic,
@@ -769,6 +773,7 @@ impl Soc {
             &mut self.pdc.notes,
             &mut self.wakeup.notes,
             &mut self.gpio.notes,
+            &mut self.gpadc.notes,
             &mut self.otpc.notes,
             &mut self.cache.notes,
             &mut self.chip_version.notes,
@@ -799,6 +804,7 @@ impl Soc {
             .drain(..)
             .map(|w| ("QSPIC", w))
             .chain(self.qspic.flash.notes.drain(..).map(|w| ("flash", w)))
+            .chain(self.gpadc.warnings.drain(..).map(|w| ("GPADC", w)))
             .chain(
                 self.i2c
                     .iter_mut()
@@ -819,7 +825,8 @@ impl Soc {
 
     /// The earliest instant a block changes state on its own.
     pub fn next_event(&self) -> Option<Instant> {
-        let devs: [&dyn Device; 8] = [
+        let devs: [&dyn Device; 9] = [
+            &self.gpadc,
             &self.sys_wdog,
             &self.crg_top,
             &self.crg_xtal,
@@ -853,6 +860,7 @@ impl Soc {
             self.anamisc.advance(&mut cx);
             self.otpc.advance(&mut cx);
             self.lcdc.advance(&mut cx);
+            self.gpadc.advance(&mut cx);
             for i in 0..4 {
                 self.timers[i].advance(&mut cx);
                 if self.timers[i].take_fired() {

@@ -18,6 +18,7 @@ pub mod crg_per;
 pub mod crg_sys;
 pub mod crg_top;
 pub mod crg_xtal;
+pub mod gpadc;
 pub mod gpio;
 pub mod gpreg;
 pub mod i2c;
