@@ -14,7 +14,7 @@
 
 use std::io::Write;
 
-use crate::board_parts::{LcdcLink, PanelHandle, Wiring};
+use crate::board_parts::{I2cLink, LcdcLink, PanelHandle, PartHandle, Wiring};
 use mb4_armv8m::{Bus, BusError, Config, Cpu, Size, StopReason};
 use mb4_periph::time::{Instant, PS_PER_SECOND};
 use mb4_soc::boot_rom::{self, BootError, BootState};
@@ -177,6 +177,9 @@ pub struct Da1469x {
     /// The display on the LCDC, kept across chip resets (it has its own
     /// supply), for screenshots.
     pub panel: Option<PanelHandle>,
+    /// Parts on the I²C controllers: (controller, address, part), attached
+    /// again after a chip reset.
+    pub i2c_parts: Vec<(usize, u8, PartHandle)>,
 }
 
 impl Da1469x {
@@ -200,6 +203,7 @@ impl Da1469x {
             slept_last_slice: false,
             console_text: Vec::new(),
             panel: None,
+            i2c_parts: Vec::new(),
         }
     }
 
@@ -229,6 +233,10 @@ impl Da1469x {
         if let Some(panel) = wiring.panel {
             m.attach_panel(panel);
         }
+        for (controller, address, part) in wiring.i2c {
+            m.attach_i2c(controller, address, part)
+                .map_err(|e| SetupError::Parts(e.to_string()))?;
+        }
         if let Some(c) = &board.console {
             m.console = match c.uart.to_ascii_lowercase().as_str() {
                 "uart2" => 1,
@@ -243,6 +251,18 @@ impl Da1469x {
     pub fn attach_panel(&mut self, panel: PanelHandle) {
         self.soc.panel = Some(Box::new(LcdcLink(panel.clone())));
         self.panel = Some(panel);
+    }
+
+    /// Puts `part` on I2C (`controller` 0) or I2C2 (1) at `address`.
+    pub fn attach_i2c(
+        &mut self,
+        controller: usize,
+        address: u8,
+        part: PartHandle,
+    ) -> Result<(), mb4_soc::periph::i2c::AttachError> {
+        self.soc.i2c[controller].attach(address, Box::new(I2cLink(part.clone())))?;
+        self.i2c_parts.push((controller, address, part));
+        Ok(())
     }
 
     /// Emulated time at the core's current cycle.
@@ -411,6 +431,10 @@ impl Da1469x {
         self.soc = Soc::new(flash, self.soc_clocks());
         if let Some(panel) = self.panel.clone() {
             self.soc.panel = Some(Box::new(LcdcLink(panel)));
+        }
+        for (controller, address, part) in &self.i2c_parts {
+            // Cannot fail: the same parts were on the same fresh buses before.
+            let _ = self.soc.i2c[*controller].attach(*address, Box::new(I2cLink(part.clone())));
         }
         self.boot = None;
         self.power_on().map(|_| ())

@@ -109,6 +109,17 @@ impl AnyPart {
         }
     }
 
+    /// The part's I²C interface, for parts that sit on an I²C bus.
+    pub fn i2c(&mut self) -> Option<&mut dyn mb4_periph::part::I2cTarget> {
+        match self {
+            AnyPart::Bmi270(p) => Some(p),
+            AnyPart::Afe4900(p) => Some(p),
+            AnyPart::Iqs620a(p) => Some(p),
+            AnyPart::Zinitix(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// Boxed, for code that needs only the common interface.
     pub fn into_boxed(self) -> Box<dyn Part> {
         match self {
