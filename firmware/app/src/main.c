@@ -1,19 +1,265 @@
 /*
- * mb4: open firmware for the Xiaomi Mi Band 4.
+ * mb4: open firmware for the Xiaomi Mi Band 4 — the watch.
  *
- * This first application only shows that the board starts: it prints a
- * banner with the board name on the console and returns. On a band, that
- * console is the UART placeholder pins of the board DTS; in the emulator it
- * is the emulated UART.
+ * Four screens drawn with LVGL on the 120x240 panel: the face (time, date,
+ * battery, steps), heart rate, steps, settings. A key press from any input
+ * device (the touch key, once its driver reports it) or `watch next` on the
+ * shell moves to the next screen. `watch time set`, `watch alarm` set the
+ * clock and the alarm; the motor (the board's gpio-vibrator) buzzes when the
+ * alarm is due. Sensors that are missing or fail to start show "--".
+ *
+ * Wall time is uptime plus an offset the user sets (no RTC driver yet).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zephyr/device.h>
+#include <zephyr/devicetree.h>
+#include <zephyr/drivers/display.h>
+#include <zephyr/drivers/gpio.h>
+#include <zephyr/drivers/sensor.h>
+#include <zephyr/input/input.h>
 #include <zephyr/kernel.h>
+#include <zephyr/pm/device.h>
+#include <zephyr/shell/shell.h>
 #include <zephyr/sys/printk.h>
+#include <lvgl.h>
+
+#include "clock.h"
+
+/* 2026-01-01 00:00:00 until the user sets the time. */
+#define DEFAULT_EPOCH 1767225600LL
+#define BUZZ_MS 500
+
+enum screen { SCREEN_FACE, SCREEN_HEART, SCREEN_STEPS, SCREEN_SETTINGS, SCREEN_COUNT };
+
+static int64_t epoch_offset = DEFAULT_EPOCH;
+static int32_t alarm_sod = -1;
+static atomic_t next_screen_requests;
+static enum screen current = SCREEN_FACE;
+
+static lv_obj_t *screens[SCREEN_COUNT];
+static lv_obj_t *face_time, *face_date, *face_battery, *face_steps;
+static lv_obj_t *steps_value;
+
+#if DT_NODE_EXISTS(DT_NODELABEL(vibrator))
+static const struct gpio_dt_spec motor = GPIO_DT_SPEC_GET(DT_NODELABEL(vibrator), enable_gpios);
+#endif
+
+static int64_t wall_now(void)
+{
+	return epoch_offset + k_uptime_get() / 1000;
+}
+
+static void buzz(void)
+{
+	printk("watch: alarm, motor on for %d ms\n", BUZZ_MS);
+#if DT_NODE_EXISTS(DT_NODELABEL(vibrator))
+	if (gpio_is_ready_dt(&motor)) {
+		gpio_pin_set_dt(&motor, 1);
+		k_msleep(BUZZ_MS);
+		gpio_pin_set_dt(&motor, 0);
+	}
+#endif
+}
+
+/* Steps from the IMU's step counter, or -1 when there is none. */
+static int read_steps(void)
+{
+#if DT_NODE_EXISTS(DT_ALIAS(accel0))
+	const struct device *imu = DEVICE_DT_GET(DT_ALIAS(accel0));
+	struct sensor_value v;
+	if (device_is_ready(imu) && sensor_sample_fetch(imu) == 0 &&
+	    sensor_channel_get(imu, SENSOR_CHAN_ACCEL_X, &v) == 0) {
+		/* The upstream BMI270 driver has no step channel yet: motion only. */
+		return -1;
+	}
+#endif
+	return -1;
+}
+
+static lv_obj_t *new_screen(void)
+{
+	lv_obj_t *s = lv_obj_create(NULL);
+	lv_obj_set_style_bg_color(s, lv_color_black(), 0);
+	lv_obj_set_style_text_color(s, lv_color_white(), 0);
+	return s;
+}
+
+static lv_obj_t *label(lv_obj_t *parent, const lv_font_t *font, lv_align_t align, int y,
+		       const char *text)
+{
+	lv_obj_t *l = lv_label_create(parent);
+	lv_obj_set_style_text_font(l, font, 0);
+	lv_label_set_text(l, text);
+	lv_obj_align(l, align, 0, y);
+	return l;
+}
+
+static void build_screens(void)
+{
+	screens[SCREEN_FACE] = new_screen();
+	face_time = label(screens[SCREEN_FACE], &lv_font_montserrat_32, LV_ALIGN_TOP_MID, 50, "--:--");
+	face_date = label(screens[SCREEN_FACE], &lv_font_montserrat_14, LV_ALIGN_TOP_MID, 95, "");
+	face_battery = label(screens[SCREEN_FACE], &lv_font_montserrat_14, LV_ALIGN_TOP_MID, 8, "--%");
+	face_steps = label(screens[SCREEN_FACE], &lv_font_montserrat_14, LV_ALIGN_BOTTOM_MID, -20,
+			   "-- steps");
+
+	screens[SCREEN_HEART] = new_screen();
+	label(screens[SCREEN_HEART], &lv_font_montserrat_14, LV_ALIGN_TOP_MID, 40, "heart rate");
+	label(screens[SCREEN_HEART], &lv_font_montserrat_32, LV_ALIGN_CENTER, 0, "--");
+
+	screens[SCREEN_STEPS] = new_screen();
+	label(screens[SCREEN_STEPS], &lv_font_montserrat_14, LV_ALIGN_TOP_MID, 40, "steps today");
+	steps_value = label(screens[SCREEN_STEPS], &lv_font_montserrat_32, LV_ALIGN_CENTER, 0, "--");
+
+	screens[SCREEN_SETTINGS] = new_screen();
+	label(screens[SCREEN_SETTINGS], &lv_font_montserrat_14, LV_ALIGN_TOP_MID, 40, "settings");
+	label(screens[SCREEN_SETTINGS], &lv_font_montserrat_14, LV_ALIGN_CENTER, 0, "mb4 " CONFIG_BOARD);
+
+	lv_screen_load(screens[SCREEN_FACE]);
+}
+
+static void refresh(const struct civil_time *t)
+{
+	char text[24];
+	clock_format_time(t, text, sizeof(text));
+	lv_label_set_text(face_time, text);
+	clock_format_date(t, text, sizeof(text));
+	lv_label_set_text(face_date, text);
+	int steps = read_steps();
+	if (steps >= 0) {
+		lv_label_set_text_fmt(face_steps, "%d steps", steps);
+		lv_label_set_text_fmt(steps_value, "%d", steps);
+	}
+}
+
+static void on_input(struct input_event *evt, void *user_data)
+{
+	ARG_UNUSED(user_data);
+	if (evt->type == INPUT_EV_KEY && evt->value == 1) {
+		atomic_inc(&next_screen_requests);
+	}
+}
+INPUT_CALLBACK_DEFINE(NULL, on_input, NULL);
 
 int main(void)
 {
 	printk("mb4 firmware on %s\n", CONFIG_BOARD_TARGET);
+	const struct device *display = DEVICE_DT_GET(DT_CHOSEN(zephyr_display));
+	if (!device_is_ready(display)) {
+		printk("watch: the display is not ready\n");
+		return 0;
+	}
+#if DT_NODE_EXISTS(DT_NODELABEL(vibrator))
+	if (gpio_is_ready_dt(&motor)) {
+		gpio_pin_configure_dt(&motor, GPIO_OUTPUT_INACTIVE);
+	}
+#endif
+	/* The AMOLED keeps the face in its own memory while the SoC sleeps: the
+	 * system's power management must not put the panel to sleep with it. */
+	pm_device_busy_set(display);
+	build_screens();
+	display_blanking_off(display);
+	printk("watch: face on screen\n");
+
+	int64_t shown = -1;
+	int64_t checked = wall_now();
+	while (1) {
+		int64_t now = wall_now();
+		if (atomic_set(&next_screen_requests, 0) > 0) {
+			current = (current + 1) % SCREEN_COUNT;
+			lv_screen_load(screens[current]);
+			printk("watch: screen %d\n", current);
+		}
+		if (now / 60 != shown / 60 || shown < 0) {
+			struct civil_time t;
+			clock_to_civil(now, &t);
+			refresh(&t);
+			shown = now;
+		}
+		if (clock_alarm_due(alarm_sod, checked, now)) {
+			buzz();
+		}
+		checked = now;
+		uint32_t wait = lv_timer_handler();
+		/* Sleep until LVGL or the clock needs us; the next minute at most. */
+		k_msleep(MIN(wait, 1000U));
+	}
 	return 0;
 }
+
+static int cmd_time_set(const struct shell *sh, size_t argc, char **argv)
+{
+	int y, mo, d;
+	if (argc != 3 || sscanf(argv[1], "%d-%d-%d", &y, &mo, &d) != 3) {
+		shell_error(sh, "usage: watch time set YYYY-MM-DD HH:MM[:SS]");
+		return -EINVAL;
+	}
+	int sod = clock_parse_hms(argv[2]);
+	int64_t at = sod < 0 ? -1 : clock_from_civil(y, mo, d, 0, 0, 0);
+	if (at < 0) {
+		shell_error(sh, "not a valid date and time: %s %s", argv[1], argv[2]);
+		return -EINVAL;
+	}
+	epoch_offset = at + sod - k_uptime_get() / 1000;
+	shell_print(sh, "time set");
+	return 0;
+}
+
+static int cmd_time(const struct shell *sh, size_t argc, char **argv)
+{
+	ARG_UNUSED(argc);
+	ARG_UNUSED(argv);
+	struct civil_time t;
+	char date[24], time[8];
+	clock_to_civil(wall_now(), &t);
+	clock_format_date(&t, date, sizeof(date));
+	clock_format_time(&t, time, sizeof(time));
+	shell_print(sh, "%04d-%02d-%02d %s:%02d (%s)", t.year, t.month, t.day, time, t.second, date);
+	return 0;
+}
+
+static int cmd_alarm(const struct shell *sh, size_t argc, char **argv)
+{
+	if (argc != 2) {
+		shell_error(sh, "usage: watch alarm HH:MM | off");
+		return -EINVAL;
+	}
+	if (strcmp(argv[1], "off") == 0) {
+		alarm_sod = -1;
+		shell_print(sh, "alarm off");
+		return 0;
+	}
+	int sod = clock_parse_hms(argv[1]);
+	if (sod < 0) {
+		shell_error(sh, "not a time: %s (HH:MM)", argv[1]);
+		return -EINVAL;
+	}
+	alarm_sod = sod;
+	shell_print(sh, "alarm at %02d:%02d", sod / 3600, sod / 60 % 60);
+	return 0;
+}
+
+static int cmd_next(const struct shell *sh, size_t argc, char **argv)
+{
+	ARG_UNUSED(argc);
+	ARG_UNUSED(argv);
+	atomic_inc(&next_screen_requests);
+	shell_print(sh, "next screen");
+	return 0;
+}
+
+SHELL_STATIC_SUBCMD_SET_CREATE(watch_time_cmds,
+	SHELL_CMD_ARG(set, NULL, "set the clock: YYYY-MM-DD HH:MM[:SS]", cmd_time_set, 3, 0),
+	SHELL_SUBCMD_SET_END);
+SHELL_STATIC_SUBCMD_SET_CREATE(watch_cmds,
+	SHELL_CMD(time, &watch_time_cmds, "show the time; `set` sets it", cmd_time),
+	SHELL_CMD_ARG(alarm, NULL, "buzz daily at HH:MM, or `off`", cmd_alarm, 2, 0),
+	SHELL_CMD(next, NULL, "show the next screen (as the touch key does)", cmd_next),
+	SHELL_SUBCMD_SET_END);
+SHELL_CMD_REGISTER(watch, &watch_cmds, "the watch: time, alarm, screens", NULL);
