@@ -34,8 +34,8 @@ use crate::flash::NorFlash;
 use crate::periph::{
     self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, crg_com::CrgCom,
     crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpadc::Gpadc, gpio::Gpio, gpreg::Gpreg,
-    i2c::I2c, lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, sys_wdog::SysWdog, timer::Timer,
-    uart::Uart, wakeup::Wakeup,
+    i2c::I2c, lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, rtc::Rtc, sys_wdog::SysWdog,
+    timer::Timer, uart::Uart, wakeup::Wakeup,
 };
 
 /// SysRAM size (DA14695/97/99).
@@ -206,6 +206,8 @@ pub struct Soc {
     pub timers: [Timer; 4],
     /// UART, UART2, UART3.
     pub uarts: [Uart; 3],
+    /// RTC.
+    pub rtc: Rtc,
     /// GPADC and the voltages at its inputs.
     pub gpadc: Gpadc,
     /// I2C and I2C2, with the targets on their buses.
@@ -282,6 +284,7 @@ impl Soc {
                 Uart::new(periph::uart::UART2),
                 Uart::new(periph::uart::UART3),
             ],
+            rtc: Rtc::new(),
             gpadc: Gpadc::new(),
             i2c: [I2c::new(periph::i2c::I2C), I2c::new(periph::i2c::I2C2)],
             qspic: Qspic::new(flash),
@@ -624,6 +627,7 @@ impl Soc {
             "UART2" => &mut self.uarts[1],
             "UART3" => &mut self.uarts[2],
             "GPADC" => &mut self.gpadc,
+            "RTC" => &mut self.rtc,
             "I2C" => &mut self.i2c[0],
             "I2C2" => &mut self.i2c[1],
             "QSPIC" => &mut self.qspic,
@@ -662,6 +666,8 @@ impl Soc {
                     };
                     self.sys_wdog.set_lp_hz(wdog_hz, now);
                 }
+                self.rtc
+                    .set_divider(self.crg_top.clk_rtcdiv(), self.lp_hz, &mut cx);
             }
             "GPIO" => self.sync_pins(&mut cx),
             "CACHE" if self.cache.take_swd_reset() => {
@@ -692,6 +698,9 @@ impl Soc {
             }
             "LCDC" => {}
             _ => {}
+        }
+        if self.rtc.take_pdc_alarm() {
+            self.pdc.trigger(periph::rtc::PDC_ALARM, &mut cx);
         }
         self.irqs = irqs;
         if self.lcdc.wants_service() {
@@ -774,6 +783,7 @@ impl Soc {
             &mut self.wakeup.notes,
             &mut self.gpio.notes,
             &mut self.gpadc.notes,
+            &mut self.rtc.notes,
             &mut self.otpc.notes,
             &mut self.cache.notes,
             &mut self.chip_version.notes,
@@ -825,8 +835,9 @@ impl Soc {
 
     /// The earliest instant a block changes state on its own.
     pub fn next_event(&self) -> Option<Instant> {
-        let devs: [&dyn Device; 9] = [
+        let devs: [&dyn Device; 10] = [
             &self.gpadc,
+            &self.rtc,
             &self.sys_wdog,
             &self.crg_top,
             &self.crg_xtal,
@@ -861,6 +872,7 @@ impl Soc {
             self.otpc.advance(&mut cx);
             self.lcdc.advance(&mut cx);
             self.gpadc.advance(&mut cx);
+            self.rtc.advance(&mut cx);
             for i in 0..4 {
                 self.timers[i].advance(&mut cx);
                 if self.timers[i].take_fired() {
@@ -872,6 +884,9 @@ impl Soc {
                 u.advance(&mut cx);
             }
             self.sys_wdog.advance(&mut cx);
+            if self.rtc.take_pdc_alarm() {
+                self.pdc.trigger(periph::rtc::PDC_ALARM, &mut cx);
+            }
         }
         self.irqs = irqs;
         if self.sys_wdog.take_nmi() {

@@ -142,10 +142,10 @@ mb4_periph::regmap! {
         }
         /// Divisor for RTC 100Hz clock.
         CLK_RTCDIV_REG @ 0x4c = 0 {
-            RTC_DIV_FRAC: 0..=9 Tag,
-            RTC_DIV_INT: 10..=18 Tag,
-            RTC_DIV_DENOM: 19..=19 Tag,
-            RTC_DIV_ENABLE: 20..=20 Tag,
+            RTC_DIV_FRAC: 0..=9 RW,
+            RTC_DIV_INT: 10..=18 RW,
+            RTC_DIV_DENOM: 19..=19 RW,
+            RTC_DIV_ENABLE: 20..=20 RW,
             RTC_RESET_REQ: 21..=21 Tag,
         }
         /// bandgap trimming.
@@ -616,6 +616,11 @@ const PAD_LATCHES: [SetClearAliases; 2] = [
 ];
 
 impl CrgTop {
+    /// `CLK_RTCDIV_REG`: the RTC's 100 Hz divider and its enable.
+    pub fn clk_rtcdiv(&self) -> u32 {
+        self.regs.get(regs::CLK_RTCDIV_REG::OFFSET)
+    }
+
     /// `P0_PAD_LATCH_REG` and `P1_PAD_LATCH_REG`: which pads follow their GPIO registers.
     pub fn pad_latches(&self) -> [u32; 2] {
         [

@@ -26,7 +26,7 @@ pub mod lcdc;
 pub mod otpc;
 pub mod pdc;
 pub mod qspic;
-// pub mod rtc;
+pub mod rtc;
 pub mod sys_wdog;
 pub mod timer;
 pub mod uart;
