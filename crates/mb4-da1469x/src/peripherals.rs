@@ -31,6 +31,9 @@ peripherals! {
     DW = "DW" @ 0x3002_0000 size 0x100;
     LCDC = "LCDC" @ 0x3003_0000 size 0x18C;
     AES_HASH = "AES_HASH" @ 0x3004_0000 size 0x100;
+    // Not in DA1469xAB.h: the TRNG's FIFO read port (Zephyr entropy_smartbond.c,
+    // DA1469X_TRNG_FIFO_ADDR, 32 words).
+    TRNG_FIFO = "TRNG_FIFO" @ 0x3005_0000 size 0x80;
     OTPC = "OTPC" @ 0x3007_0000 size 0x100;
     QSPIC2 = "QSPIC2" @ 0x3400_0000 size 0xB4;
     QSPIC = "QSPIC" @ 0x3800_0000 size 0xB4;

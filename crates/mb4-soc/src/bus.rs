@@ -35,7 +35,7 @@ use crate::periph::{
     self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, crg_com::CrgCom,
     crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpadc::Gpadc, gpio::Gpio, gpreg::Gpreg,
     i2c::I2c, lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, rtc::Rtc, sys_wdog::SysWdog,
-    timer::Timer, uart::Uart, wakeup::Wakeup,
+    timer::Timer, trng::Trng, uart::Uart, wakeup::Wakeup,
 };
 
 /// SysRAM size (DA14695/97/99).
@@ -208,6 +208,8 @@ pub struct Soc {
     pub uarts: [Uart; 3],
     /// RTC.
     pub rtc: Rtc,
+    /// TRNG (deterministic: seed it with `trng.set_seed`).
+    pub trng: Trng,
     /// GPADC and the voltages at its inputs.
     pub gpadc: Gpadc,
     /// I2C and I2C2, with the targets on their buses.
@@ -285,6 +287,7 @@ impl Soc {
                 Uart::new(periph::uart::UART3),
             ],
             rtc: Rtc::new(),
+            trng: Trng::default(),
             gpadc: Gpadc::new(),
             i2c: [I2c::new(periph::i2c::I2C), I2c::new(periph::i2c::I2C2)],
             qspic: Qspic::new(flash),
@@ -554,6 +557,9 @@ impl Soc {
             return Err(BusFault { addr });
         };
         let offset = addr - p.base;
+        if p.name == "TRNG_FIFO" {
+            return Ok(self.trng_fifo(addr, size, write));
+        }
         let now = self.now;
         let mut irqs = std::mem::take(&mut self.irqs);
         let result = {
@@ -628,6 +634,7 @@ impl Soc {
             "UART3" => &mut self.uarts[2],
             "GPADC" => &mut self.gpadc,
             "RTC" => &mut self.rtc,
+            "TRNG" => &mut self.trng,
             "I2C" => &mut self.i2c[0],
             "I2C2" => &mut self.i2c[1],
             "QSPIC" => &mut self.qspic,
@@ -708,6 +715,33 @@ impl Soc {
         }
     }
 
+    /// An access to the TRNG's FIFO port: word reads pop, anything else is refused.
+    fn trng_fifo(&mut self, addr: u32, size: u8, write: Option<u32>) -> u32 {
+        if write.is_some() || size != 4 {
+            self.report(
+                (7, addr),
+                Report::Warning {
+                    block: "TRNG",
+                    text: format!(
+                        "{}-byte {} at the FIFO port {addr:#010x}: only word reads are modelled (ignored)",
+                        size,
+                        if write.is_some() { "write" } else { "read" }
+                    ),
+                },
+            );
+            return 0;
+        }
+        let now = self.now;
+        let mut irqs = std::mem::take(&mut self.irqs);
+        let w = self.trng.fifo_read(&mut Context {
+            now,
+            irqs: &mut irqs,
+        });
+        self.irqs = irqs;
+        self.collect_notes(0x3005_0000);
+        w
+    }
+
     /// Hand the pads' levels to WAKEUP (edges become events and interrupts)
     /// and its GPIO events to the PDC.
     fn sync_pins(&mut self, cx: &mut Context<'_>) {
@@ -784,6 +818,7 @@ impl Soc {
             &mut self.gpio.notes,
             &mut self.gpadc.notes,
             &mut self.rtc.notes,
+            &mut self.trng.notes,
             &mut self.otpc.notes,
             &mut self.cache.notes,
             &mut self.chip_version.notes,
@@ -815,6 +850,7 @@ impl Soc {
             .map(|w| ("QSPIC", w))
             .chain(self.qspic.flash.notes.drain(..).map(|w| ("flash", w)))
             .chain(self.gpadc.warnings.drain(..).map(|w| ("GPADC", w)))
+            .chain(self.trng.warnings.drain(..).map(|w| ("TRNG", w)))
             .chain(
                 self.i2c
                     .iter_mut()
@@ -835,8 +871,9 @@ impl Soc {
 
     /// The earliest instant a block changes state on its own.
     pub fn next_event(&self) -> Option<Instant> {
-        let devs: [&dyn Device; 10] = [
+        let devs: [&dyn Device; 11] = [
             &self.gpadc,
+            &self.trng,
             &self.rtc,
             &self.sys_wdog,
             &self.crg_top,
@@ -873,6 +910,7 @@ impl Soc {
             self.lcdc.advance(&mut cx);
             self.gpadc.advance(&mut cx);
             self.rtc.advance(&mut cx);
+            self.trng.advance(&mut cx);
             for i in 0..4 {
                 self.timers[i].advance(&mut cx);
                 if self.timers[i].take_fired() {

@@ -29,6 +29,7 @@ pub mod qspic;
 pub mod rtc;
 pub mod sys_wdog;
 pub mod timer;
+pub mod trng;
 pub mod uart;
 pub mod wakeup;
 
