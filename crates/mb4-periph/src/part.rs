@@ -38,6 +38,33 @@ impl<T: I2cTarget + ?Sized> I2cTarget for Box<T> {
     }
 }
 
+/// A device on a SPI bus, seen one byte at a time (MSB first) while its
+/// chip select is active.
+pub trait SpiTarget {
+    /// Chip select went active.
+    fn select(&mut self, now: Instant) {
+        let _ = now;
+    }
+    /// One byte out (MOSI) and one byte back (MISO), clocked together.
+    fn transfer(&mut self, mosi: u8, now: Instant) -> u8;
+    /// Chip select went inactive.
+    fn deselect(&mut self, now: Instant) {
+        let _ = now;
+    }
+}
+
+impl<T: SpiTarget + ?Sized> SpiTarget for Box<T> {
+    fn select(&mut self, now: Instant) {
+        (**self).select(now)
+    }
+    fn transfer(&mut self, mosi: u8, now: Instant) -> u8 {
+        (**self).transfer(mosi, now)
+    }
+    fn deselect(&mut self, now: Instant) {
+        (**self).deselect(now)
+    }
+}
+
 /// A display controller on a MIPI-DBI link (type C: SPI with a D/C line).
 pub trait DbiTarget {
     /// A command byte (D/C low).

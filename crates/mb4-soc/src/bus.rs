@@ -34,8 +34,8 @@ use crate::flash::NorFlash;
 use crate::periph::{
     self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, crg_com::CrgCom,
     crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpadc::Gpadc, gpio::Gpio, gpreg::Gpreg,
-    i2c::I2c, lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, rtc::Rtc, sys_wdog::SysWdog,
-    timer::Timer, trng::Trng, uart::Uart, wakeup::Wakeup,
+    i2c::I2c, lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, rtc::Rtc, spi::Spi,
+    sys_wdog::SysWdog, timer::Timer, trng::Trng, uart::Uart, wakeup::Wakeup,
 };
 
 /// SysRAM size (DA14695/97/99).
@@ -212,6 +212,8 @@ pub struct Soc {
     pub trng: Trng,
     /// GPADC and the voltages at its inputs.
     pub gpadc: Gpadc,
+    /// SPI and SPI2, with the targets on their buses.
+    pub spi: [Spi; 2],
     /// I2C and I2C2, with the targets on their buses.
     pub i2c: [I2c; 2],
     /// QSPIC and the flash part.
@@ -289,6 +291,7 @@ impl Soc {
             rtc: Rtc::new(),
             trng: Trng::default(),
             gpadc: Gpadc::new(),
+            spi: [Spi::new(periph::spi::SPI), Spi::new(periph::spi::SPI2)],
             i2c: [I2c::new(periph::i2c::I2C), I2c::new(periph::i2c::I2C2)],
             qspic: Qspic::new(flash),
             lcdc: Lcdc::new(),
@@ -635,6 +638,8 @@ impl Soc {
             "GPADC" => &mut self.gpadc,
             "RTC" => &mut self.rtc,
             "TRNG" => &mut self.trng,
+            "SPI" => &mut self.spi[0],
+            "SPI2" => &mut self.spi[1],
             "I2C" => &mut self.i2c[0],
             "I2C2" => &mut self.i2c[1],
             "QSPIC" => &mut self.qspic,
@@ -745,6 +750,10 @@ impl Soc {
     /// Hand the pads' levels to WAKEUP (edges become events and interrupts)
     /// and its GPIO events to the PDC.
     fn sync_pins(&mut self, cx: &mut Context<'_>) {
+        let gpio = &self.gpio;
+        for spi in &mut self.spi {
+            spi.set_cs_levels(|p| gpio.level(p), cx.now);
+        }
         self.wakeup.pins(self.gpio.levels(), cx);
         for t in self.wakeup.take_pdc_triggers() {
             self.pdc
@@ -839,6 +848,9 @@ impl Soc {
         for i in &mut self.i2c {
             notes.extend(i.notes.drain());
         }
+        for i in &mut self.spi {
+            notes.extend(i.notes.drain());
+        }
         for what in notes {
             let addr = base + what.offset;
             self.report((8, addr), Report::UnmodelledField { addr, what });
@@ -851,6 +863,15 @@ impl Soc {
             .chain(self.qspic.flash.notes.drain(..).map(|w| ("flash", w)))
             .chain(self.gpadc.warnings.drain(..).map(|w| ("GPADC", w)))
             .chain(self.trng.warnings.drain(..).map(|w| ("TRNG", w)))
+            .chain(
+                self.spi
+                    .iter_mut()
+                    .flat_map(|i| {
+                        let name = i.which().name;
+                        i.warnings.drain(..).map(move |w| (name, w))
+                    })
+                    .collect::<Vec<_>>(),
+            )
             .chain(
                 self.i2c
                     .iter_mut()

@@ -27,6 +27,7 @@ pub mod otpc;
 pub mod pdc;
 pub mod qspic;
 pub mod rtc;
+pub mod spi;
 pub mod sys_wdog;
 pub mod timer;
 pub mod trng;
