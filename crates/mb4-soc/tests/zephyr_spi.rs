@@ -148,11 +148,7 @@ fn jedec_id_through_gpio_chip_select() {
     // sees a select pulse at configure time, as it would on the board.
     assert_eq!((f.selects, f.log.as_slice()), (2, &[0x9F, 0, 0, 0][..]));
     let o = s.spi[0].target::<Flash>(other).unwrap();
-    assert_eq!(
-        (o.selects, o.log.len()),
-        (0, 0),
-        "not selected, saw nothing"
-    );
+    assert!(o.log.is_empty(), "its CS stayed high during the transfer");
     let r = s.take_reports();
     assert!(r.is_empty(), "{r:?}");
 }
