@@ -180,6 +180,8 @@ pub struct Da1469x {
     /// Parts on the I²C controllers: (controller, address, part), attached
     /// again after a chip reset.
     pub i2c_parts: Vec<(usize, u8, PartHandle)>,
+    /// Every part of the board but the panel, by board id, for events.
+    pub parts: Vec<(String, PartHandle)>,
 }
 
 impl Da1469x {
@@ -204,6 +206,7 @@ impl Da1469x {
             console_text: Vec::new(),
             panel: None,
             i2c_parts: Vec::new(),
+            parts: Vec::new(),
         }
     }
 
@@ -233,6 +236,7 @@ impl Da1469x {
         if let Some(panel) = wiring.panel {
             m.attach_panel(panel);
         }
+        m.parts = wiring.parts;
         for (controller, address, part) in wiring.i2c {
             m.attach_i2c(controller, address, part)
                 .map_err(|e| SetupError::Parts(e.to_string()))?;
@@ -251,6 +255,17 @@ impl Da1469x {
     pub fn attach_panel(&mut self, panel: PanelHandle) {
         self.soc.panel = Some(Box::new(LcdcLink(panel.clone())));
         self.panel = Some(panel);
+    }
+
+    /// Something happens to the band now (a touch, steps, a heart rate…):
+    /// every part that senses it takes it. Returns the ids of those that did.
+    pub fn apply(&mut self, event: &mb4_parts::world::World) -> Vec<String> {
+        let now = self.now();
+        self.parts
+            .iter()
+            .filter(|(_, p)| p.borrow_mut().sense(event, now))
+            .map(|(id, _)| id.clone())
+            .collect()
     }
 
     /// Puts `part` on I2C (`controller` 0) or I2C2 (1) at `address`.

@@ -14,5 +14,6 @@ pub mod board_parts;
 pub mod da1469x;
 pub mod debug;
 pub mod elf;
+pub mod events;
 pub mod ram;
 pub mod semihosting;

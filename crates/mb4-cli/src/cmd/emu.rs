@@ -93,6 +93,12 @@ struct RunArgs {
     /// a PNG (the glass only: 120x240 on the Mi Band 4).
     #[arg(long, value_name = "PNG")]
     screenshot: Option<PathBuf>,
+    /// da1469x: a script of what happens to the band, and when: touches, the
+    /// touch key, steps, heart rate, wear, charger, battery. One event per
+    /// line, e.g. `1.5s key down`, `3s walk 110`, `4s heart-rate 72`;
+    /// `crates/mb4-emu/src/events.rs` lists them all.
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
     /// da1469x: show what the panel shows at the end, in colour, on stderr
     /// (a terminal with 24-bit colour).
     #[arg(long)]
@@ -135,6 +141,7 @@ fn run(args: RunArgs) -> Result<std::process::ExitCode> {
                 quiet: args.quiet,
                 gdb: args.gdb,
                 screenshot: args.screenshot.clone(),
+                events: args.events.clone(),
                 preview: args.preview,
             },
         );

@@ -17,6 +17,7 @@ pub struct Options<'a> {
     pub quiet: bool,
     pub gdb: Option<u16>,
     pub screenshot: Option<std::path::PathBuf>,
+    pub events: Option<std::path::PathBuf>,
     pub preview: bool,
 }
 
@@ -59,7 +60,15 @@ pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::Ex
             crate::cmd::emu::gdb_exit_code(ended),
         ));
     }
-    let exit = m.run(&until, &mut out, &mut err);
+    let events = match &o.events {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            mb4_emu::events::parse(&text).with_context(|| format!("in {}", path.display()))?
+        }
+        None => Vec::new(),
+    };
+    let exit = run_with_events(&mut m, &until, events, &mut out, &mut err);
     out.flush()?;
     show_panel(&m, &o)?;
     let secs = started.elapsed().as_secs_f64();
@@ -157,4 +166,42 @@ fn show_panel(m: &Da1469x, o: &Options<'_>) -> Result<()> {
         eprint!("{}", panel.preview_ansi());
     }
     Ok(())
+}
+
+/// Runs to `until`, stopping at each event's time to let the parts take it.
+fn run_with_events(
+    m: &mut Da1469x,
+    until: &Until,
+    events: Vec<(Instant, mb4_parts::world::World)>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Exit {
+    let mut pending = events.into_iter().peekable();
+    loop {
+        let next = pending.peek().map(|(t, _)| *t);
+        let stop_at = match (next, until.time) {
+            (Some(e), Some(u)) => Some(e.min(u)),
+            (Some(e), None) => Some(e),
+            (None, u) => u,
+        };
+        let leg = Until {
+            time: stop_at,
+            ..until.clone()
+        };
+        let exit = m.run(&leg, out, err);
+        let now = m.now();
+        let finished = until.time.is_some_and(|t| now >= t);
+        if exit != Exit::Time || finished || next.is_none() {
+            return exit;
+        }
+        while let Some((_, event)) = pending.next_if(|(t, _)| *t <= now) {
+            let took = m.apply(&event);
+            let who = if took.is_empty() {
+                "no part senses it".to_string()
+            } else {
+                took.join(", ")
+            };
+            let _ = writeln!(err, "mb4 emu: [{now}] event: {event} ({who})");
+        }
+    }
 }
