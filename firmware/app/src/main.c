@@ -141,7 +141,8 @@ static void refresh(const struct civil_time *t)
 static void on_input(struct input_event *evt, void *user_data)
 {
 	ARG_UNUSED(user_data);
-	if (evt->type == INPUT_EV_KEY && evt->value == 1) {
+	/* The touch key (the Zinitix driver reports it as INPUT_KEY_HOME). */
+	if (evt->type == INPUT_EV_KEY && evt->code == INPUT_KEY_HOME && evt->value == 1) {
 		atomic_inc(&next_screen_requests);
 	}
 }
