@@ -32,9 +32,9 @@ use mb4_periph::time::Instant;
 
 use crate::flash::NorFlash;
 use crate::periph::{
-    self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, crg_com::CrgCom,
-    crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpadc::Gpadc, gpio::Gpio, gpreg::Gpreg,
-    i2c::I2c, lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, rtc::Rtc, spi::Spi,
+    self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, charger::Charger,
+    crg_com::CrgCom, crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpadc::Gpadc, gpio::Gpio,
+    gpreg::Gpreg, i2c::I2c, lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, rtc::Rtc, spi::Spi,
     sys_wdog::SysWdog, timer::Timer, trng::Trng, uart::Uart, wakeup::Wakeup,
 };
 
@@ -208,6 +208,8 @@ pub struct Soc {
     pub uarts: [Uart; 3],
     /// RTC.
     pub rtc: Rtc,
+    /// CHARGER (VBUS and the battery come from [`Soc::set_vbus`] and [`Soc::set_battery`]).
+    pub charger: Charger,
     /// TRNG (deterministic: seed it with `trng.set_seed`).
     pub trng: Trng,
     /// GPADC and the voltages at its inputs.
@@ -289,6 +291,7 @@ impl Soc {
                 Uart::new(periph::uart::UART3),
             ],
             rtc: Rtc::new(),
+            charger: Charger::new(),
             trng: Trng::default(),
             gpadc: Gpadc::new(),
             spi: [Spi::new(periph::spi::SPI), Spi::new(periph::spi::SPI2)],
@@ -637,6 +640,7 @@ impl Soc {
             "UART3" => &mut self.uarts[2],
             "GPADC" => &mut self.gpadc,
             "RTC" => &mut self.rtc,
+            "CHARGER" => &mut self.charger,
             "TRNG" => &mut self.trng,
             "SPI" => &mut self.spi[0],
             "SPI2" => &mut self.spi[1],
@@ -761,6 +765,37 @@ impl Soc {
         }
     }
 
+    /// VBUS (the USB/charging cable) plugged in or pulled out: CRG_TOP's
+    /// VBUS status and interrupt, and the charger's power.
+    pub fn set_vbus(&mut self, present: bool) {
+        let now = self.now;
+        let mut irqs = std::mem::take(&mut self.irqs);
+        let mut cx = Context {
+            now,
+            irqs: &mut irqs,
+        };
+        self.crg_top.set_vbus(present, &mut cx);
+        self.charger.set_vbus(present, &mut cx);
+        self.irqs = irqs;
+    }
+
+    /// The battery now: its voltage (seen by the charger and by GPADC's
+    /// VBAT input) and the current it takes (mA, for the charger's end of
+    /// charge). Returns the current the charger pushes into it (mA).
+    pub fn set_battery(&mut self, volts: f64, current_ma: f64) -> f64 {
+        self.gpadc.set_input(periph::gpadc::Input::Vbat, volts);
+        let now = self.now;
+        let mut irqs = std::mem::take(&mut self.irqs);
+        let mut cx = Context {
+            now,
+            irqs: &mut irqs,
+        };
+        self.charger.set_vbat(volts, &mut cx);
+        self.charger.set_battery_current_ma(current_ma, &mut cx);
+        self.irqs = irqs;
+        self.charger.charge_current_ma()
+    }
+
     /// The board drives `pin` to `level` (`None` releases it). Edges reach
     /// WAKEUP (GPIO_P0/P1 and KEY_WKUP_GPIO interrupts, PDC) at once.
     pub fn gpio_drive(&mut self, pin: periph::gpio::Pin, level: Option<bool>) {
@@ -827,6 +862,7 @@ impl Soc {
             &mut self.gpio.notes,
             &mut self.gpadc.notes,
             &mut self.rtc.notes,
+            &mut self.charger.notes,
             &mut self.trng.notes,
             &mut self.otpc.notes,
             &mut self.cache.notes,

@@ -6,7 +6,11 @@
 //! sleep bits → `SYS_STAT_REG` `*_IS_UP`/`*_IS_DOWN` after [`POWER_DELAY`]);
 //! the remap and software reset of `SYS_CTRL_REG`; the low-power clock choice
 //! (`LP_CLK_SEL`); the GPIO pad latches (`P0/P1_PAD_LATCH_REG` and their
-//! SET/RESET aliases), which GPIO follows. Trims, BOD and LDOs are tags.
+//! SET/RESET aliases), which GPIO follows; VBUS detection
+//! (`ANA_STATUS_REG.VBUS_AVAILABLE`, `VBUS_IRQ_MASK_REG`, `VBUS_IRQ_CLEAR_REG`
+//! and the `VBUS` line) from [`CrgTop::set_vbus`]. Trims, BOD, LDOs and the
+//! other analog status bits are tags (`COMP_VBAT_HIGH` stays 0, so Zephyr's
+//! regulator driver leaves the unmodelled DCDC alone).
 //!
 //! Reset values are not in `DA1469xAB.h`. Those chosen here, and why:
 //! `CLK_CTRL_REG` 0x2001 (RC32M selected and running: the chip boots on
@@ -157,12 +161,12 @@ mb4_periph::regmap! {
         }
         /// IRQ masking.
         VBUS_IRQ_MASK_REG @ 0x54 = 0 {
-            VBUS_IRQ_EN_FALL: 0..=0 Tag,
-            VBUS_IRQ_EN_RISE: 1..=1 Tag,
+            VBUS_IRQ_EN_FALL: 0..=0 RW,
+            VBUS_IRQ_EN_RISE: 1..=1 RW,
         }
         /// Clear pending IRQ register.
         VBUS_IRQ_CLEAR_REG @ 0x58 = 0 {
-            VBUS_IRQ_CLEAR: 0..=15 Tag,
+            VBUS_IRQ_CLEAR: 0..=15 WO,
         }
         /// Brown Out Detection control register.
         BOD_CTRL_REG @ 0x60 = 0 {
@@ -312,7 +316,7 @@ mb4_periph::regmap! {
             LDO_3V0_VBUS_OK: 6..=6 Tag,
             LDO_3V0_VBAT_OK: 7..=7 Tag,
             BANDGAP_OK: 8..=8 Tag,
-            VBUS_AVAILABLE: 9..=9 Tag,
+            VBUS_AVAILABLE: 9..=9 RO,
             COMP_VDD_OK: 10..=10 Tag,
             COMP_VBAT_LOW: 11..=11 Tag,
             COMP_VBAT_HIGH: 12..=12 Tag,
@@ -362,7 +366,10 @@ mb4_periph::regmap! {
     }
 }
 
-use regs::{CLK_CTRL_REG, CLK_SWITCH2XTAL_REG, PMU_CTRL_REG, SYS_CTRL_REG, SYS_STAT_REG};
+use regs::{
+    ANA_STATUS_REG, CLK_CTRL_REG, CLK_SWITCH2XTAL_REG, PMU_CTRL_REG, SYS_CTRL_REG, SYS_STAT_REG,
+    VBUS_IRQ_CLEAR_REG, VBUS_IRQ_MASK_REG,
+};
 
 /// Time a power domain takes to change state after its `PMU_CTRL_REG` bit
 /// changes (a guess of the right order: a few lp-clock cycles).
@@ -455,6 +462,10 @@ pub struct CrgTop {
     xtal_ready: bool,
     pll_locked: bool,
     sw_reset: bool,
+    /// VBUS is plugged in (the machine says so).
+    vbus: bool,
+    /// A VBUS edge the mask let through waits for `VBUS_IRQ_CLEAR_REG`.
+    vbus_pending: bool,
     /// Unmodelled writes, for the bus to report.
     pub notes: Notes,
 }
@@ -479,6 +490,8 @@ impl CrgTop {
             xtal_ready: false,
             pll_locked: false,
             sw_reset: false,
+            vbus: false,
+            vbus_pending: false,
             notes: Notes::default(),
         };
         c.power_on_state();
@@ -487,6 +500,9 @@ impl CrgTop {
 
     fn power_on_state(&mut self) {
         self.regs.reset();
+        self.vbus_pending = false;
+        let ana = ANA_STATUS_REG::VBUS_AVAILABLE.set(0, u32::from(self.vbus));
+        self.regs.set(ANA_STATUS_REG::OFFSET, ana);
         let pmu = self.regs.get(PMU_CTRL_REG::OFFSET);
         for (i, d) in Domain::ALL.iter().enumerate() {
             self.domains[i] = DomainState {
@@ -601,6 +617,9 @@ impl CrgTop {
     }
 }
 
+/// `VBUS` interrupt line.
+pub const IRQ_VBUS: u32 = 21;
+
 /// The SET/RESET aliases of the two pad latch registers.
 const PAD_LATCHES: [SetClearAliases; 2] = [
     SetClearAliases {
@@ -616,6 +635,28 @@ const PAD_LATCHES: [SetClearAliases; 2] = [
 ];
 
 impl CrgTop {
+    /// VBUS plugged in or pulled out: `ANA_STATUS_REG.VBUS_AVAILABLE`
+    /// follows, and an edge enabled in `VBUS_IRQ_MASK_REG` raises the `VBUS`
+    /// line (21) until `VBUS_IRQ_CLEAR_REG` is written.
+    pub fn set_vbus(&mut self, present: bool, cx: &mut Context<'_>) {
+        let mask = self.regs.get(VBUS_IRQ_MASK_REG::OFFSET);
+        let edge_enabled = if present {
+            VBUS_IRQ_MASK_REG::VBUS_IRQ_EN_RISE.is_set(mask)
+        } else {
+            VBUS_IRQ_MASK_REG::VBUS_IRQ_EN_FALL.is_set(mask)
+        };
+        if present != self.vbus && edge_enabled {
+            self.vbus_pending = true;
+        }
+        self.vbus = present;
+        let ana = self.regs.get(ANA_STATUS_REG::OFFSET);
+        self.regs.set(
+            ANA_STATUS_REG::OFFSET,
+            ANA_STATUS_REG::VBUS_AVAILABLE.set(ana, u32::from(present)),
+        );
+        cx.irqs.set(IRQ_VBUS, self.vbus_pending);
+    }
+
     /// `CLK_RTCDIV_REG`: the RTC's 100 Hz divider and its enable.
     pub fn clk_rtcdiv(&self) -> u32 {
         self.regs.get(regs::CLK_RTCDIV_REG::OFFSET)
@@ -673,6 +714,10 @@ impl Device for CrgTop {
                 self.wanted = SysClock::Xtal32m;
             }
             PMU_CTRL_REG::OFFSET => self.pmu_written(w.new, cx.now),
+            VBUS_IRQ_CLEAR_REG::OFFSET => {
+                self.vbus_pending = false;
+                cx.irqs.set(IRQ_VBUS, false);
+            }
             SYS_CTRL_REG::OFFSET if w.wrote_one(SYS_CTRL_REG::SW_RESET) => {
                 self.sw_reset = true;
                 self.regs

@@ -12,6 +12,7 @@ use mb4_periph::regmap::{RegError, Regs, Write};
 
 pub mod anamisc_bif;
 pub mod cache;
+pub mod charger;
 pub mod chip_version;
 pub mod crg_com;
 pub mod crg_per;
