@@ -42,6 +42,21 @@ fn gpio_ref(pin: Pin) -> String {
     format!("<&gpio{} {} ", pin.port, pin.number)
 }
 
+/// Where a `compatible = …;` line that lists `compat` (first or as a
+/// fallback: `"bosch,bmi270-base", "bosch,bmi270"`) starts in `text`.
+fn compatible_at(text: &str, compat: &str) -> Option<usize> {
+    let quoted = format!("\"{compat}\"");
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with("compatible =") && t.contains(&quoted) {
+            return Some(offset + line.len() - t.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// The compatible string of each board-data model in the DTS.
 fn compatible(model: &str) -> Option<&'static str> {
     Some(match model {
@@ -78,7 +93,7 @@ fn every_i2c_part_sits_on_its_bus_at_its_address() {
         let compat = compatible(&part.model)
             .unwrap_or_else(|| panic!("no DTS compatible known for model {}", part.model));
         assert!(
-            node_block.contains(&format!("compatible = \"{compat}\"")),
+            compatible_at(node_block, compat).is_some(),
             "node {node} in &{bus} should be {compat} (part {})",
             part.id
         );
@@ -100,8 +115,7 @@ fn every_part_pin_appears_in_the_dts_node_that_uses_it() {
         }
         let compat = compatible(&part.model)
             .unwrap_or_else(|| panic!("no DTS compatible known for model {}", part.model));
-        let at = DTS
-            .find(&format!("compatible = \"{compat}\""))
+        let at = compatible_at(DTS, compat)
             .unwrap_or_else(|| panic!("the DTS has no {compat} node (part {})", part.id));
         // The enclosing top-level block (`&i2c {`, `&lcdc {`, `/ {`) holds the
         // node and, for the panel, the host's reset line.
