@@ -33,9 +33,9 @@ use mb4_periph::time::Instant;
 use crate::flash::NorFlash;
 use crate::periph::{
     self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, charger::Charger,
-    crg_com::CrgCom, crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, gpadc::Gpadc, gpio::Gpio,
-    gpreg::Gpreg, i2c::I2c, lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, rtc::Rtc, spi::Spi,
-    sys_wdog::SysWdog, timer::Timer, trng::Trng, uart::Uart, wakeup::Wakeup,
+    crg_com::CrgCom, crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, dma::Dma, gpadc::Gpadc,
+    gpio::Gpio, gpreg::Gpreg, i2c::I2c, lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, rtc::Rtc,
+    spi::Spi, sys_wdog::SysWdog, timer::Timer, trng::Trng, uart::Uart, wakeup::Wakeup,
 };
 
 /// SysRAM size (DA14695/97/99).
@@ -208,6 +208,9 @@ pub struct Soc {
     pub uarts: [Uart; 3],
     /// RTC.
     pub rtc: Rtc,
+    /// DMA (its channels run in [`Soc::service_dma`]).
+    pub dma: Dma,
+    in_dma: bool,
     /// CHARGER (VBUS and the battery come from [`Soc::set_vbus`] and [`Soc::set_battery`]).
     pub charger: Charger,
     /// TRNG (deterministic: seed it with `trng.set_seed`).
@@ -291,6 +294,8 @@ impl Soc {
                 Uart::new(periph::uart::UART3),
             ],
             rtc: Rtc::new(),
+            dma: Dma::new(),
+            in_dma: false,
             charger: Charger::new(),
             trng: Trng::default(),
             gpadc: Gpadc::new(),
@@ -640,6 +645,7 @@ impl Soc {
             "UART3" => &mut self.uarts[2],
             "GPADC" => &mut self.gpadc,
             "RTC" => &mut self.rtc,
+            "DMA" => &mut self.dma,
             "CHARGER" => &mut self.charger,
             "TRNG" => &mut self.trng,
             "SPI" => &mut self.spi[0],
@@ -722,6 +728,103 @@ impl Soc {
         if self.lcdc.wants_service() {
             self.service_lcdc();
         }
+        self.service_dma();
+    }
+
+    /// Whether channel `ch`'s peripheral asks for a transfer now (`None`:
+    /// a requester the model does not know how to ask).
+    fn dma_request(&self, ch: usize) -> Option<bool> {
+        let rx = ch.is_multiple_of(2);
+        Some(match self.dma.requester(ch) {
+            0 | 1 => {
+                let spi = &self.spi[self.dma.requester(ch) as usize];
+                !rx || spi.dma_rx_ready()
+            }
+            4 | 5 => {
+                let i2c = &self.i2c[self.dma.requester(ch) as usize - 4];
+                if rx {
+                    i2c.dma_rx_ready()
+                } else {
+                    i2c.dma_tx_ready()
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    /// Run the active DMA channels until none can move: memory-to-memory
+    /// channels to the end, peripheral ones while their peripheral asks.
+    /// Transfers go through [`Soc::read`] and [`Soc::write`].
+    pub fn service_dma(&mut self) {
+        if self.in_dma || self.dma.active() == 0 {
+            return;
+        }
+        self.in_dma = true;
+        // A bound on the work of one call (a full 64 Ki-transfer channel x 8).
+        let mut budget = 8 * 65_536 + 8;
+        loop {
+            let mut moved = false;
+            for ch in 0..periph::dma::CHANNELS {
+                if self.dma.active() >> ch & 1 == 0 {
+                    continue;
+                }
+                let c = self.dma.channel(ch);
+                if c.hw {
+                    match self.dma_request(ch) {
+                        Some(true) => {}
+                        Some(false) => continue,
+                        None => {
+                            let sel = self.dma.requester(ch);
+                            self.report(
+                                (9, sel),
+                                Report::Warning {
+                                    block: "DMA",
+                                    text: format!(
+                                        "channel {ch} waits for requests from {} (DMA_REQ_MUX_REG {sel:#x}): not modelled, it never moves",
+                                        periph::dma::requester_name(sel)
+                                    ),
+                                },
+                            );
+                            continue;
+                        }
+                    }
+                }
+                let step = u32::from(c.width);
+                let src = c.a.wrapping_add(if c.ainc { c.idx * step } else { 0 });
+                let dst = c.b.wrapping_add(if c.binc { c.idx * step } else { 0 });
+                let ok = self
+                    .read(src, c.width)
+                    .and_then(|v| self.write(dst, c.width, v));
+                let now = self.now;
+                let mut irqs = std::mem::take(&mut self.irqs);
+                let mut cx = Context {
+                    now,
+                    irqs: &mut irqs,
+                };
+                match ok {
+                    Ok(()) => self.dma.transferred(ch, &mut cx),
+                    Err(BusFault { addr }) => {
+                        self.dma.bus_error(ch, &mut cx);
+                        self.reports.push(Noted {
+                            at: now,
+                            report: Report::Warning {
+                                block: "DMA",
+                                text: format!(
+                                    "channel {ch}: bus error at {addr:#010x}; channel stopped"
+                                ),
+                            },
+                        });
+                    }
+                }
+                self.irqs = irqs;
+                moved = true;
+                budget -= 1;
+            }
+            if !moved || budget <= 0 {
+                break;
+            }
+        }
+        self.in_dma = false;
     }
 
     /// An access to the TRNG's FIFO port: word reads pop, anything else is refused.
@@ -862,6 +965,7 @@ impl Soc {
             &mut self.gpio.notes,
             &mut self.gpadc.notes,
             &mut self.rtc.notes,
+            &mut self.dma.notes,
             &mut self.charger.notes,
             &mut self.trng.notes,
             &mut self.otpc.notes,
@@ -1006,6 +1110,7 @@ impl Soc {
         if self.lcdc.wants_service() {
             self.service_lcdc();
         }
+        self.service_dma();
     }
 
     /// The CPU clock now (Hz), from CRG_TOP.

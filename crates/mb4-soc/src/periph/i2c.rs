@@ -440,6 +440,16 @@ impl I2c {
         self.targets.keys().copied().collect()
     }
 
+    /// A DMA receive request: a received byte waits.
+    pub fn dma_rx_ready(&self) -> bool {
+        !self.rx.is_empty()
+    }
+
+    /// A DMA transmit request: the controller is on and its FIFO has room.
+    pub fn dma_tx_ready(&self) -> bool {
+        self.enabled() && self.tx.len() < FIFO_DEPTH
+    }
+
     fn enabled(&self) -> bool {
         I2C_ENABLE_REG::I2C_EN.is_set(self.regs.get(I2C_ENABLE_REG::OFFSET))
     }

@@ -19,6 +19,7 @@ pub mod crg_per;
 pub mod crg_sys;
 pub mod crg_top;
 pub mod crg_xtal;
+pub mod dma;
 pub mod gpadc;
 pub mod gpio;
 pub mod gpreg;

@@ -202,6 +202,11 @@ impl Spi {
         }
     }
 
+    /// A DMA receive request: a received word waits.
+    pub fn dma_rx_ready(&self) -> bool {
+        !self.rx.is_empty()
+    }
+
     fn ctrl(&self) -> u32 {
         self.regs.get(SPI_CTRL_REG::OFFSET)
     }
