@@ -795,18 +795,12 @@ impl Soc {
                 let ok = self
                     .read(src, c.width)
                     .and_then(|v| self.write(dst, c.width, v));
-                let now = self.now;
-                let mut irqs = std::mem::take(&mut self.irqs);
-                let mut cx = Context {
-                    now,
-                    irqs: &mut irqs,
-                };
                 match ok {
-                    Ok(()) => self.dma.transferred(ch, &mut cx),
+                    Ok(()) => self.with_cx(|soc, cx| soc.dma.transferred(ch, cx)),
                     Err(BusFault { addr }) => {
-                        self.dma.bus_error(ch, &mut cx);
+                        self.with_cx(|soc, cx| soc.dma.bus_error(ch, cx));
                         self.reports.push(Noted {
-                            at: now,
+                            at: self.now,
                             report: Report::Warning {
                                 block: "DMA",
                                 text: format!(
@@ -816,7 +810,6 @@ impl Soc {
                         });
                     }
                 }
-                self.irqs = irqs;
                 moved = true;
                 budget -= 1;
             }
@@ -843,15 +836,26 @@ impl Soc {
             );
             return 0;
         }
-        let now = self.now;
-        let mut irqs = std::mem::take(&mut self.irqs);
-        let w = self.trng.fifo_read(&mut Context {
-            now,
-            irqs: &mut irqs,
-        });
-        self.irqs = irqs;
+        let w = self.with_cx(|soc, cx| soc.trng.fifo_read(cx));
         self.collect_notes(0x3005_0000);
         w
+    }
+
+    /// Run `f` with a device context at the bus's time: the interrupt lines
+    /// are lent to it and put back afterwards (what every call from the bus
+    /// into a block's non-register API needs). `f` must not make bus accesses.
+    fn with_cx<R>(&mut self, f: impl FnOnce(&mut Soc, &mut Context<'_>) -> R) -> R {
+        let now = self.now;
+        let mut irqs = std::mem::take(&mut self.irqs);
+        let r = f(
+            self,
+            &mut Context {
+                now,
+                irqs: &mut irqs,
+            },
+        );
+        self.irqs = irqs;
+        r
     }
 
     /// Hand the pads' levels to WAKEUP (edges become events and interrupts)
@@ -871,15 +875,10 @@ impl Soc {
     /// VBUS (the USB/charging cable) plugged in or pulled out: CRG_TOP's
     /// VBUS status and interrupt, and the charger's power.
     pub fn set_vbus(&mut self, present: bool) {
-        let now = self.now;
-        let mut irqs = std::mem::take(&mut self.irqs);
-        let mut cx = Context {
-            now,
-            irqs: &mut irqs,
-        };
-        self.crg_top.set_vbus(present, &mut cx);
-        self.charger.set_vbus(present, &mut cx);
-        self.irqs = irqs;
+        self.with_cx(|soc, cx| {
+            soc.crg_top.set_vbus(present, cx);
+            soc.charger.set_vbus(present, cx);
+        });
     }
 
     /// The battery now: its voltage (seen by the charger and by GPADC's
@@ -887,15 +886,10 @@ impl Soc {
     /// charge). Returns the current the charger pushes into it (mA).
     pub fn set_battery(&mut self, volts: f64, current_ma: f64) -> f64 {
         self.gpadc.set_input(periph::gpadc::Input::Vbat, volts);
-        let now = self.now;
-        let mut irqs = std::mem::take(&mut self.irqs);
-        let mut cx = Context {
-            now,
-            irqs: &mut irqs,
-        };
-        self.charger.set_vbat(volts, &mut cx);
-        self.charger.set_battery_current_ma(current_ma, &mut cx);
-        self.irqs = irqs;
+        self.with_cx(|soc, cx| {
+            soc.charger.set_vbat(volts, cx);
+            soc.charger.set_battery_current_ma(current_ma, cx);
+        });
         self.charger.charge_current_ma()
     }
 
@@ -903,13 +897,7 @@ impl Soc {
     /// WAKEUP (GPIO_P0/P1 and KEY_WKUP_GPIO interrupts, PDC) at once.
     pub fn gpio_drive(&mut self, pin: periph::gpio::Pin, level: Option<bool>) {
         self.gpio.drive(pin, level);
-        let now = self.now;
-        let mut irqs = std::mem::take(&mut self.irqs);
-        self.sync_pins(&mut Context {
-            now,
-            irqs: &mut irqs,
-        });
-        self.irqs = irqs;
+        self.with_cx(|soc, cx| soc.sync_pins(cx));
     }
 
     fn service_lcdc(&mut self) {
