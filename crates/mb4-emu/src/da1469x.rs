@@ -257,6 +257,18 @@ impl Da1469x {
         self.panel = Some(panel);
     }
 
+    /// Bytes typed on the console's UART (they arrive in its RX FIFO now).
+    pub fn uart_input(&mut self, bytes: &[u8]) {
+        let now = self.now();
+        let mut irqs = std::mem::take(&mut self.soc.irqs);
+        let mut cx = mb4_periph::device::Context {
+            now,
+            irqs: &mut irqs,
+        };
+        self.soc.uarts[self.console].inject(bytes, &mut cx);
+        self.soc.irqs = irqs;
+    }
+
     /// Something happens to the band now (a touch, steps, a heart rate…):
     /// every part that senses it takes it. Returns the ids of those that did.
     pub fn apply(&mut self, event: &mb4_parts::world::World) -> Vec<String> {

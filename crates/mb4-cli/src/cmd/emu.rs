@@ -93,6 +93,12 @@ struct RunArgs {
     /// a PNG (the glass only: 120x240 on the Mi Band 4).
     #[arg(long, value_name = "PNG")]
     screenshot: Option<PathBuf>,
+    /// da1469x: where the console UART goes. `stdio` (default): its output on
+    /// stdout. `tcp:PORT`: a terminal on 127.0.0.1:PORT both ways (the run
+    /// waits for it to connect; `nc 127.0.0.1 PORT` or `telnet`), so Zephyr's
+    /// shell can be used.
+    #[arg(long, value_name = "stdio|tcp:PORT", default_value = "stdio")]
+    uart: String,
     /// da1469x: a script of what happens to the band, and when: touches, the
     /// touch key, steps, heart rate, wear, charger, battery. One event per
     /// line, e.g. `1.5s key down`, `3s walk 110`, `4s heart-rate 72`;
@@ -142,6 +148,7 @@ fn run(args: RunArgs) -> Result<std::process::ExitCode> {
                 gdb: args.gdb,
                 screenshot: args.screenshot.clone(),
                 events: args.events.clone(),
+                uart: args.uart.clone(),
                 preview: args.preview,
             },
         );

@@ -18,6 +18,7 @@ pub struct Options<'a> {
     pub gdb: Option<u16>,
     pub screenshot: Option<std::path::PathBuf>,
     pub events: Option<std::path::PathBuf>,
+    pub uart: String,
     pub preview: bool,
 }
 
@@ -68,7 +69,13 @@ pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::Ex
         }
         None => Vec::new(),
     };
-    let exit = run_with_events(&mut m, &until, events, &mut out, &mut err);
+    let exit = match uart_port(&o.uart)? {
+        None => run_with_events(&mut m, &until, events, &mut out, &mut err),
+        Some(port) => {
+            let mut term = wait_for_terminal(port)?;
+            run_with_terminal(&mut m, &until, events, &mut term, &mut err)?
+        }
+    };
     out.flush()?;
     show_panel(&m, &o)?;
     let secs = started.elapsed().as_secs_f64();
@@ -203,5 +210,131 @@ fn run_with_events(
             };
             let _ = writeln!(err, "mb4 emu: [{now}] event: {event} ({who})");
         }
+    }
+}
+
+/// `stdio` → None, `tcp:PORT` → the port.
+fn uart_port(spec: &str) -> Result<Option<u16>> {
+    if spec == "stdio" {
+        return Ok(None);
+    }
+    let port = spec
+        .strip_prefix("tcp:")
+        .and_then(|p| p.parse::<u16>().ok())
+        .with_context(|| format!("--uart {spec:?}: use stdio or tcp:PORT (e.g. tcp:4444)"))?;
+    Ok(Some(port))
+}
+
+fn wait_for_terminal(port: u16) -> Result<std::net::TcpStream> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+        .with_context(|| format!("cannot listen on 127.0.0.1:{port} for the UART"))?;
+    eprintln!(
+        "mb4 emu: the console UART waits for a terminal on {} (nc 127.0.0.1 {})",
+        listener.local_addr()?,
+        listener.local_addr()?.port()
+    );
+    let (stream, peer) = listener.accept()?;
+    eprintln!("mb4 emu: terminal connected from {peer}");
+    stream.set_nonblocking(true)?;
+    stream.set_nodelay(true)?;
+    Ok(stream)
+}
+
+/// Emulated time between looks at the terminal for typed bytes.
+const TERMINAL_POLL: Instant = Instant::from_millis(10);
+/// While typed bytes wait: this much emulated time per leg, and at most
+/// [`TYPED_PER_LEG`] bytes into the UART's 16-byte RX FIFO per leg (about
+/// 115200 baud), so firmware reading it by interrupt loses nothing.
+const TYPING_LEG: Instant = Instant::from_millis(1);
+const TYPED_PER_LEG: usize = 8;
+
+/// Like [`run_with_events`], with the console on a TCP terminal: output goes
+/// to it, and what it sends is typed into the UART. The run keeps pace with
+/// the wall clock (a person is at the other end: the watch's clock should
+/// tick like a real one), and ends at `until` or when the terminal hangs up.
+fn run_with_terminal(
+    m: &mut Da1469x,
+    until: &Until,
+    events: Vec<(Instant, mb4_parts::world::World)>,
+    term: &mut std::net::TcpStream,
+    err: &mut dyn Write,
+) -> Result<Exit> {
+    use std::io::Read;
+    let mut events = events;
+    let mut typed: std::collections::VecDeque<u8> = std::collections::VecDeque::new();
+    let (wall0, emu0) = (std::time::Instant::now(), m.now());
+    loop {
+        let step = if typed.is_empty() {
+            TERMINAL_POLL
+        } else {
+            TYPING_LEG
+        };
+        let leg_end = Instant(m.now().0 + step.0);
+        let stop = until.time.map_or(leg_end, |t| t.min(leg_end));
+        let due: Vec<_> = {
+            let split = events.partition_point(|(t, _)| *t <= stop);
+            events.drain(..split).collect()
+        };
+        let leg = Until {
+            time: Some(stop),
+            ..until.clone()
+        };
+        let exit = run_with_events(m, &leg, due, &mut TerminalWriter(term), err);
+        let finished = until.time.is_some_and(|t| m.now() >= t);
+        if exit != Exit::Time || finished {
+            return Ok(exit);
+        }
+        let mut buf = [0u8; 256];
+        match term.read(&mut buf) {
+            Ok(0) => {
+                eprintln!("mb4 emu: the terminal hung up");
+                return Ok(Exit::Time);
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+                ) =>
+            {
+                eprintln!("mb4 emu: the terminal hung up ({e})");
+                return Ok(Exit::Time);
+            }
+            Ok(n) => typed.extend(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e.into()),
+        }
+        if !typed.is_empty() {
+            let n = typed.len().min(TYPED_PER_LEG);
+            let chunk: Vec<u8> = typed.drain(..n).collect();
+            m.uart_input(&chunk);
+        }
+        // Keep pace with the wall clock.
+        let emulated = m.now().since(emu0) as f64 / 1e12;
+        let real = wall0.elapsed().as_secs_f64();
+        if emulated > real {
+            std::thread::sleep(std::time::Duration::from_secs_f64(
+                (emulated - real).min(0.05),
+            ));
+        }
+    }
+}
+
+/// Writes to a non-blocking socket, waiting when its buffer is full.
+struct TerminalWriter<'a>(&'a mut std::net::TcpStream);
+
+impl Write for TerminalWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        loop {
+            match self.0.write(buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(std::time::Duration::from_millis(1))
+                }
+                r => return r,
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
     }
 }
