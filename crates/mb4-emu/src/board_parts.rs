@@ -29,6 +29,10 @@ pub struct Wiring {
     pub i2c: Vec<(usize, u8, PartHandle)>,
     /// Every part but the panel, by board id.
     pub parts: Vec<(String, PartHandle)>,
+    /// Part pins the SoC drives through GPIO: (pin, the part's role for it, part).
+    pub pin_inputs: Vec<(mb4_board::Pin, String, PartHandle)>,
+    /// The battery, seen by GPADC (VBAT) and the charger.
+    pub battery: Option<PartHandle>,
     /// Parts the emulator cannot attach yet: (part id, model, why).
     pub unwired: Vec<(String, String, String)>,
 }
@@ -85,9 +89,15 @@ impl Wiring {
                 }
                 _ => None,
             };
+            let is_battery = matches!(built, AnyPart::LiPo(_));
             let handle = Rc::new(RefCell::new(built));
+            for (role, pin) in &desc.pins {
+                w.pin_inputs.push((*pin, role.clone(), handle.clone()));
+            }
             match on_i2c {
                 Some((controller, address)) => w.i2c.push((controller, address, handle.clone())),
+                None if is_battery => w.battery = Some(handle.clone()),
+                None if !desc.pins.is_empty() => {}
                 None => w.unwired.push((
                     desc.id.clone(),
                     desc.model.clone(),
@@ -95,7 +105,7 @@ impl Wiring {
                         Some(b) => {
                             format!("its bus {} ({}) is not modelled yet", b.id, b.controller)
                         }
-                        None => "parts on GPIO pins are not attached yet".into(),
+                        None => "it has no bus and no pins".into(),
                     },
                 )),
             }
@@ -168,7 +178,14 @@ mod tests {
         let mut on_i2c: Vec<(usize, u8)> = w.i2c.iter().map(|(c, a, _)| (*c, *a)).collect();
         on_i2c.sort();
         assert_eq!(on_i2c, [(0, 0x44), (0, 0x5b), (0, 0x68), (1, 0x20)]);
-        assert_eq!(ids.len() + on_i2c.len(), board.parts.len() - 1, "{ids:?}");
+        assert!(w.battery.is_some(), "the Li-po feeds VBAT");
+        assert!(
+            w.pin_inputs
+                .iter()
+                .any(|(p, role, _)| role == "enable" && p.to_string() == "P1_12"),
+            "the motor's enable pin"
+        );
+        assert!(ids.is_empty(), "nothing left unattached: {ids:?}");
     }
 
     #[test]

@@ -182,6 +182,10 @@ pub struct Da1469x {
     pub i2c_parts: Vec<(usize, u8, PartHandle)>,
     /// Every part of the board but the panel, by board id, for events.
     pub parts: Vec<(String, PartHandle)>,
+    /// Part pins the SoC drives: (GPIO pin, the part's role for it, part).
+    pin_inputs: Vec<(mb4_soc::periph::gpio::Pin, String, PartHandle)>,
+    /// The battery, fed to GPADC and the charger.
+    battery: Option<PartHandle>,
 }
 
 impl Da1469x {
@@ -207,6 +211,8 @@ impl Da1469x {
             panel: None,
             i2c_parts: Vec::new(),
             parts: Vec::new(),
+            pin_inputs: Vec::new(),
+            battery: None,
         }
     }
 
@@ -237,6 +243,19 @@ impl Da1469x {
             m.attach_panel(panel);
         }
         m.parts = wiring.parts;
+        m.battery = wiring.battery;
+        m.pin_inputs = wiring
+            .pin_inputs
+            .into_iter()
+            .filter_map(|(pin, role, part)| {
+                Some((
+                    mb4_soc::periph::gpio::Pin::new(pin.port, pin.number)?,
+                    role,
+                    part,
+                ))
+            })
+            .collect();
+        m.push_battery();
         for (controller, address, part) in wiring.i2c {
             m.attach_i2c(controller, address, part)
                 .map_err(|e| SetupError::Parts(e.to_string()))?;
@@ -257,6 +276,37 @@ impl Da1469x {
         self.panel = Some(panel);
     }
 
+    /// Hands what the SoC drives on its GPIO outputs to the parts wired there
+    /// (the motor's enable, a part's reset line), at the time it changed.
+    fn sync_board(&mut self) {
+        if self.pin_inputs.is_empty() {
+            return;
+        }
+        let (changes, _) = self.soc.gpio.take_changes();
+        for c in changes {
+            for (pin, role, part) in &self.pin_inputs {
+                if *pin == c.pin {
+                    part.borrow_mut()
+                        .part()
+                        .input(role, c.level.unwrap_or(false), c.at);
+                }
+            }
+        }
+    }
+
+    /// The battery as the SoC sees it: VBAT for GPADC and the charger, and
+    /// whether the cradle supplies VBUS.
+    fn push_battery(&mut self) {
+        let Some(b) = &self.battery else { return };
+        let mut b = b.borrow_mut();
+        if let mb4_parts::world::AnyPart::LiPo(cell) = &mut *b {
+            let (volts, ma, vbus) = (cell.voltage(), cell.current_ma(), cell.vbus_present());
+            drop(b);
+            self.soc.set_vbus(vbus);
+            self.soc.set_battery(volts, ma);
+        }
+    }
+
     /// Bytes typed on the console's UART (they arrive in its RX FIFO now).
     pub fn uart_input(&mut self, bytes: &[u8]) {
         let now = self.now();
@@ -273,11 +323,14 @@ impl Da1469x {
     /// every part that senses it takes it. Returns the ids of those that did.
     pub fn apply(&mut self, event: &mb4_parts::world::World) -> Vec<String> {
         let now = self.now();
-        self.parts
+        let took: Vec<String> = self
+            .parts
             .iter()
             .filter(|(_, p)| p.borrow_mut().sense(event, now))
             .map(|(id, _)| id.clone())
-            .collect()
+            .collect();
+        self.push_battery();
+        took
     }
 
     /// Puts `part` on I2C (`controller` 0) or I2C2 (1) at `address`.
@@ -397,6 +450,7 @@ impl Da1469x {
             for (addr, len) in self.soc.take_code_dirty() {
                 self.cpu.invalidate_code(addr, len);
             }
+            self.sync_board();
             self.rebase_clock();
             self.slept_last_slice = stop == StopReason::Sleeping;
             match stop {

@@ -43,6 +43,9 @@ enum screen { SCREEN_FACE, SCREEN_HEART, SCREEN_STEPS, SCREEN_SETTINGS, SCREEN_C
 static int64_t epoch_offset = DEFAULT_EPOCH;
 static int32_t alarm_sod = -1;
 static atomic_t next_screen_requests;
+/* Set when the user sets the clock: the jump is not time passing, so no
+ * alarm between the old and the new time fires. */
+static atomic_t clock_was_set;
 static enum screen current = SCREEN_FACE;
 
 static lv_obj_t *screens[SCREEN_COUNT];
@@ -224,6 +227,9 @@ int main(void)
 			show_steps(steps);
 			shown_steps = steps;
 		}
+		if (atomic_set(&clock_was_set, 0)) {
+			checked = now;
+		}
 		if (clock_alarm_due(alarm_sod, checked, now)) {
 			buzz();
 		}
@@ -249,6 +255,7 @@ static int cmd_time_set(const struct shell *sh, size_t argc, char **argv)
 		return -EINVAL;
 	}
 	epoch_offset = at + sod - k_uptime_get() / 1000;
+	atomic_set(&clock_was_set, 1);
 	shell_print(sh, "time set");
 	return 0;
 }

@@ -101,6 +101,9 @@ pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::Ex
             st.instructions as f64 / secs.max(1e-9) / 1e6
         );
     }
+    if !o.quiet {
+        report_parts(&m);
+    }
     if let (Some(boot), false) = (&m.boot, o.quiet) {
         for n in &boot.notes {
             eprintln!("mb4 emu: boot ROM: {n}");
@@ -336,5 +339,23 @@ impl Write for TerminalWriter<'_> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.0.flush()
+    }
+}
+
+/// What the parts that only show in the world did: the motor's buzzes.
+fn report_parts(m: &Da1469x) {
+    let now = m.now();
+    for (id, part) in &m.parts {
+        if let mb4_parts::world::AnyPart::ErmMotor(motor) = &*part.borrow() {
+            let starts = motor.log().iter().filter(|e| e.on).count();
+            if starts > 0 {
+                let first = motor.log().iter().find(|e| e.on).map(|e| e.at);
+                eprintln!(
+                    "mb4 emu: {id}: buzzed {starts} time(s), {:.0} ms in all, first at {}",
+                    motor.time_on(now) as f64 / 1e9,
+                    first.map(|t| t.to_string()).unwrap_or_default()
+                );
+            }
+        }
     }
 }
