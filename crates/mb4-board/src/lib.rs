@@ -225,8 +225,14 @@ impl Board {
         Ok(board)
     }
 
-    /// A board shipped with mb4, by name.
+    /// A board shipped with mb4, by name (`mi_band_4` is short for
+    /// `xiaomi_mi_band_4`).
     pub fn builtin(name: &str) -> Result<Board, BoardError> {
+        let name = if name == "mi_band_4" {
+            "xiaomi_mi_band_4"
+        } else {
+            name
+        };
         let (_, text) =
             BUILTIN
                 .iter()
@@ -301,5 +307,15 @@ mod tests {
             include_str!("../boards/da1469x_dk_pro.toml").replace("[flash]", "[flash]\nspeed = 1");
         let err = Board::from_toml("x.toml", &text).unwrap_err().to_string();
         assert!(err.contains("speed"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod alias_tests {
+    #[test]
+    fn mi_band_4_is_short_for_the_xiaomi_board() {
+        let b = super::Board::builtin("mi_band_4").expect("alias");
+        assert_eq!(b.board.name, "xiaomi_mi_band_4");
+        assert!(super::Board::builtin("mi_band_5").is_err());
     }
 }
