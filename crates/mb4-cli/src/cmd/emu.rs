@@ -39,11 +39,14 @@ enum What {
     /// detaches the machine runs on, and the next one can attach. `monitor
     /// reset` resets the whole system (boot ROM included) and halts.
     ///
-    ///   mb4 emu run --machine bare-m33 --gdb 3333 hello.elf
-    ///   mb4 emu run flash.bin --board mi_band_4 --gdb 0
     ///   mb4 emu run --machine bare-m33 hello.elf
+    ///   mb4 emu run --machine bare-m33 --gdb 3333 hello.elf
     ///   mb4 emu run flash.bin --board da1469x_dk_pro --until-uart 'Hello World'
-    ///   mb4 emu run flash.bin --board xiaomi_mi_band_4 --until-time 2s --screenshot screen.png
+    ///   mb4 emu run flash.bin --board mi_band_4 --until-time 2s --screenshot face.png
+    ///   mb4 emu run flash.bin --board mi_band_4 --until-time 10s --events walk.txt --preview
+    ///   mb4 emu run flash.bin --board mi_band_4 --uart tcp:4444     (then: nc 127.0.0.1 4444)
+    ///   mb4 emu run flash.bin --board mi_band_4 --gdb 0
+    #[command(verbatim_doc_comment)]
     Run(RunArgs),
 }
 
