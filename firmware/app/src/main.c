@@ -20,6 +20,7 @@
 
 #include <zephyr/device.h>
 #include <zephyr/devicetree.h>
+#include <zephyr/drivers/adc.h>
 #include <zephyr/drivers/display.h>
 #include <zephyr/drivers/gpio.h>
 #include <zephyr/drivers/i2c.h>
@@ -32,6 +33,7 @@
 #include <zephyr/sys/printk.h>
 #include <lvgl.h>
 
+#include "battery.h"
 #include "clock.h"
 
 /* 2026-01-01 00:00:00 until the user sets the time. */
@@ -117,6 +119,51 @@ static int read_steps(void)
 	return -1;
 }
 
+#if DT_NODE_HAS_STATUS(DT_NODELABEL(adc), okay)
+#define HAVE_VBAT 1
+/* The board's GPADC channel 0, wired to the internal VBAT input. */
+static const struct adc_dt_spec vbat = ADC_DT_SPEC_STRUCT(DT_NODELABEL(adc), 0);
+/* VBAT reaches the converter through a 1/4 divider (DA1469x SDK; the
+ * emulator's model agrees; to check on a band). */
+#define VBAT_DIVIDER 4
+#endif
+
+/* The battery's voltage in mV, or -1 when it cannot be read. */
+static int read_battery_mv(void)
+{
+#ifdef HAVE_VBAT
+	static bool ready;
+	int16_t raw;
+	struct adc_sequence seq = {.buffer = &raw, .buffer_size = sizeof(raw)};
+
+	int err;
+
+	if (!ready) {
+		err = adc_is_ready_dt(&vbat) ? adc_channel_setup_dt(&vbat) : -ENODEV;
+		if (err != 0) {
+			printk("watch: no battery reading (ADC setup: %d)\n", err);
+			return -1;
+		}
+		ready = true;
+	}
+	err = adc_sequence_init_dt(&vbat, &seq);
+	if (err == 0) {
+		err = adc_read_dt(&vbat, &seq);
+	}
+	if (err != 0) {
+		printk("watch: battery read failed (%d)\n", err);
+		return -1;
+	}
+	int32_t mv = raw;
+	if (adc_raw_to_millivolts_dt(&vbat, &mv) != 0) {
+		return -1;
+	}
+	return mv * VBAT_DIVIDER;
+#else
+	return -1;
+#endif
+}
+
 static lv_obj_t *new_screen(void)
 {
 	lv_obj_t *s = lv_obj_create(NULL);
@@ -166,6 +213,12 @@ static void show_time(const struct civil_time *t)
 	lv_label_set_text(face_time, text);
 	clock_format_date(t, text, sizeof(text));
 	lv_label_set_text(face_date, text);
+}
+
+static void show_battery(int mv)
+{
+	lv_label_set_text_fmt(face_battery, "%d%%", battery_percent(mv));
+	printk("watch: battery %d mV, %d%%\n", mv, battery_percent(mv));
 }
 
 static void show_steps(int steps)
@@ -221,6 +274,10 @@ int main(void)
 			clock_to_civil(now, &t);
 			show_time(&t);
 			shown = now;
+			int mv = read_battery_mv();
+			if (mv > 0) {
+				show_battery(mv);
+			}
 		}
 		int steps = read_steps();
 		if (steps >= 0 && steps != shown_steps) {

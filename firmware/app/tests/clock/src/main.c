@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zephyr/ztest.h>
 
+#include "battery.h"
 #include "clock.h"
 
 ZTEST(clock, test_epoch_and_known_dates)
@@ -95,6 +96,20 @@ ZTEST(clock, test_alarm_fires_once_when_passed)
 	zassert_true(clock_alarm_due(10, day - 5, day + 20));
 	zassert_false(clock_alarm_due(-1, day, day + 86400 * 2), "off");
 	zassert_true(clock_alarm_due(at, day, day + 86400 * 2), "a long sleep");
+}
+
+ZTEST(clock, test_battery_percent)
+{
+	zassert_equal(battery_percent(4350), 100);
+	zassert_equal(battery_percent(4200), 100);
+	zassert_equal(battery_percent(3800), 50);
+	zassert_equal(battery_percent(3750), 41, "halfway between 3.7 V (33) and 3.8 V (50)");
+	zassert_equal(battery_percent(3300), 0);
+	zassert_equal(battery_percent(2900), 0);
+	zassert_equal(battery_percent(-1), 0);
+	for (int mv = 3300; mv < 4200; mv += 10) {
+		zassert_true(battery_percent(mv) <= battery_percent(mv + 10), "never falls as mV rise");
+	}
 }
 
 ZTEST_SUITE(clock, NULL, NULL, NULL, NULL, NULL);
