@@ -530,6 +530,51 @@ mod tests {
         assert!(a.take_reports().is_empty());
     }
 
+    /// Our Zephyr driver (firmware/drivers/sensor/ti/afe4900): software
+    /// reset, ENABLE_ULP, CONTROL2, CLKDIV /4, DATA_RDY at count 40, FIFO on,
+    /// 25 Hz; stopped and started again by the app; then the FIFO drained
+    /// through POINTER_DIFF and the 0xFF port four words at a time.
+    #[test]
+    fn mb4_driver_fills_the_fifo_at_25_hz() {
+        let mut a = Afe4900::new();
+        let t = Instant::from_millis(10);
+        write(&mut a, CONTROL0, SW_RESET, t);
+        write(&mut a, CONTROL0, ENABLE_ULP, t);
+        write(&mut a, CONTROL2, OSC_EN, t);
+        write(&mut a, CLKDIV, 5, t);
+        write(&mut a, DATA_RDY_STC, 40, t);
+        write(&mut a, DATA_RDY_ENDC, 41, t);
+        write(&mut a, CONTROL0, ENABLE_ULP | FIFO_EN, t);
+        write(&mut a, PRPCT, 32_000 / 25 - 1, t);
+        write(&mut a, CONTROL1, TIMEREN, t);
+        assert_eq!(a.prf_hz(), Some(25.0));
+        write(&mut a, CONTROL1, 0, t);
+        let t = Instant::from_millis(1000);
+        assert_eq!(read(&mut a, POINTER_DIFF, t), 0, "stopped: nothing queued");
+        write(&mut a, PRPCT, 32_000 / 25 - 1, t);
+        write(&mut a, CONTROL1, TIMEREN, t);
+        let t = Instant::from_millis(1500);
+        let words = read(&mut a, POINTER_DIFF, t);
+        assert_eq!(words, 12 * 4, "12 conversions in 0.5 s at 25 Hz");
+        for _ in 0..words / 4 {
+            let set = (0..4)
+                .map(|_| read(&mut a, FIFO_DATA, t))
+                .collect::<Vec<_>>();
+            assert!(
+                set[2] > set[3] + 300_000,
+                "LED1 well above its ambient: {set:?}"
+            );
+        }
+        assert_eq!(read(&mut a, POINTER_DIFF, t), 0, "drained");
+        let t = Instant::from_millis(4000);
+        assert_eq!(
+            read(&mut a, POINTER_DIFF, t),
+            FIFO_WORDS as u32,
+            "full, oldest dropped"
+        );
+        assert!(a.take_reports().is_empty(), "{:?}", a.take_reports());
+    }
+
     #[test]
     fn pulse_rate_is_the_heart_rate() {
         let mut a = Afe4900::new();

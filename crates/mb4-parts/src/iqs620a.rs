@@ -87,12 +87,13 @@ impl Default for Iqs620a {
 }
 
 impl Iqs620a {
-    /// A part after power-on, off the wrist, SHOW_RESET set.
+    /// A part after power-on, SHOW_RESET set, on the wrist (the emulated
+    /// band is worn until told otherwise, as the AFE4900 model assumes).
     pub fn new() -> Iqs620a {
         let mut p = Iqs620a {
             port: Pointer::default(),
             regs: [0; 256],
-            worn: false,
+            worn: true,
             conversions: Clock::new(1000, Instant::ZERO),
             seen: 0,
             window: None,
@@ -336,6 +337,7 @@ mod tests {
     #[test]
     fn wearing_shows_in_flags_and_counts_at_the_next_conversion() {
         let mut p = Iqs620a::new();
+        p.set_worn(false, T0);
         let t = Instant::from_millis(20);
         assert_eq!(bus::read(&mut p, PROX_FLAGS, 1, t), [0]);
         p.set_worn(true, t);
@@ -382,6 +384,7 @@ mod tests {
     #[test]
     fn event_mode_opens_windows_only_on_change() {
         let mut p = Iqs620a::new();
+        p.set_worn(false, T0);
         bus::write(&mut p, SYS_SETTINGS, &[EVENT_MODE], T0);
         p.advance(Instant::from_millis(100));
         assert_eq!(p.output("ready"), Some(true));

@@ -6,8 +6,9 @@
  * device (the touch key, once its driver reports it) or `watch next` on the
  * shell moves to the next screen. `watch time set`, `watch alarm` set the
  * clock and the alarm; the motor (the board's gpio-vibrator) buzzes when the
- * alarm is due. Steps come from the BMI270's step counter. Sensors that are
- * missing or fail to start show "--".
+ * alarm is due. Steps come from the BMI270's step counter; the heart screen
+ * measures the pulse with the AFE4900 while it is shown and the IQS620A says
+ * the band is worn. Sensors that are missing or fail to start show "--".
  *
  * Wall time is uptime plus an offset the user sets (no RTC driver yet).
  *
@@ -35,6 +36,7 @@
 
 #include "battery.h"
 #include "clock.h"
+#include "pulse.h"
 
 /* 2026-01-01 00:00:00 until the user sets the time. */
 #define DEFAULT_EPOCH 1767225600LL
@@ -53,6 +55,7 @@ static enum screen current = SCREEN_FACE;
 static lv_obj_t *screens[SCREEN_COUNT];
 static lv_obj_t *face_time, *face_date, *face_battery, *face_steps;
 static lv_obj_t *steps_value;
+static lv_obj_t *heart_value, *heart_note;
 
 #if DT_NODE_EXISTS(DT_NODELABEL(vibrator))
 static const struct gpio_dt_spec motor = GPIO_DT_SPEC_GET(DT_NODELABEL(vibrator), enable_gpios);
@@ -71,6 +74,7 @@ static void buzz(void)
 		gpio_pin_set_dt(&motor, 1);
 		k_msleep(BUZZ_MS);
 		gpio_pin_set_dt(&motor, 0);
+		printk("watch: motor off\n");
 	}
 #endif
 }
@@ -193,7 +197,8 @@ static void build_screens(void)
 
 	screens[SCREEN_HEART] = new_screen();
 	label(screens[SCREEN_HEART], &lv_font_montserrat_14, LV_ALIGN_TOP_MID, 40, "heart rate");
-	label(screens[SCREEN_HEART], &lv_font_montserrat_32, LV_ALIGN_CENTER, 0, "--");
+	heart_value = label(screens[SCREEN_HEART], &lv_font_montserrat_32, LV_ALIGN_CENTER, 0, "--");
+	heart_note = label(screens[SCREEN_HEART], &lv_font_montserrat_14, LV_ALIGN_BOTTOM_MID, -30, "");
 
 	screens[SCREEN_STEPS] = new_screen();
 	label(screens[SCREEN_STEPS], &lv_font_montserrat_14, LV_ALIGN_TOP_MID, 40, "steps today");
@@ -228,6 +233,25 @@ static void show_steps(int steps)
 	printk("watch: %d steps\n", steps);
 }
 
+/* The heart screen: what the measurement says, logged when it changes. */
+static void show_pulse(enum pulse_state state, int bpm)
+{
+	static const char *const notes[] = {
+		[PULSE_NO_SENSOR] = "no sensor",
+		[PULSE_NOT_WORN] = "not worn",
+		[PULSE_MEASURING] = "measuring",
+		[PULSE_RATE] = "bpm",
+	};
+	if (state == PULSE_RATE) {
+		lv_label_set_text_fmt(heart_value, "%d", bpm);
+		printk("watch: heart %d bpm\n", bpm);
+	} else {
+		lv_label_set_text(heart_value, "--");
+		printk("watch: heart %s\n", notes[state]);
+	}
+	lv_label_set_text(heart_note, notes[state]);
+}
+
 static void on_input(struct input_event *evt, void *user_data)
 {
 	ARG_UNUSED(user_data);
@@ -259,15 +283,34 @@ int main(void)
 	printk("watch: face on screen\n");
 
 	imu_start();
+	pulse_stop(); /* the PPG's LEDs stay off until the heart screen is shown */
 	int64_t shown = -1;
 	int shown_steps = -1;
+	enum pulse_state shown_pulse = PULSE_NO_SENSOR;
+	int shown_bpm = -1;
 	int64_t checked = wall_now();
 	while (1) {
 		int64_t now = wall_now();
 		if (atomic_set(&next_screen_requests, 0) > 0) {
+			if (current == SCREEN_HEART) {
+				pulse_stop();
+			}
 			current = (current + 1) % SCREEN_COUNT;
 			lv_screen_load(screens[current]);
 			printk("watch: screen %d\n", current);
+			if (current == SCREEN_HEART) {
+				pulse_start();
+				shown_bpm = -2; /* show the state afresh */
+			}
+		}
+		if (current == SCREEN_HEART) {
+			int bpm = -1;
+			enum pulse_state state = pulse_poll(&bpm);
+			if (state != shown_pulse || bpm != shown_bpm) {
+				show_pulse(state, bpm);
+				shown_pulse = state;
+				shown_bpm = bpm;
+			}
 		}
 		if (now / 60 != shown / 60 || shown < 0) {
 			struct civil_time t;
@@ -292,8 +335,9 @@ int main(void)
 		}
 		checked = now;
 		uint32_t wait = lv_timer_handler();
-		/* Sleep until LVGL or the clock needs us; the next minute at most. */
-		k_msleep(MIN(wait, 1000U));
+		/* Sleep until LVGL or the clock needs us; a second at most, half
+		 * of one while the PPG's FIFO fills. */
+		k_msleep(MIN(wait, current == SCREEN_HEART ? 500U : 1000U));
 	}
 	return 0;
 }
