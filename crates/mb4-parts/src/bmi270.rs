@@ -17,7 +17,7 @@
 //! | 0x1C | INT_STATUS_0 | bit 1 step counter (clear on read; assumed) |
 //! | 0x1D | INT_STATUS_1 | bit 7 acc data ready (clear on read; assumed) |
 //! | 0x21 | INTERNAL_STATUS | message 0x00 not init, 0x01 init ok, 0x02 init error |
-//! | 0x2F, 0x30-0x3F | FEAT_PAGE, FEATURES | page 0 bytes 0-3: step count (u32 LE); other pages stored |
+//! | 0x2F, 0x30-0x3F | FEAT_PAGE, FEATURES | page 0 bytes 0-3: step count (u32 LE); page 6 byte 3 bit 4: step counter enable; other pages stored |
 //! | 0x40, 0x41 | ACC_CONF, ACC_RANGE | ODR (bits 3:0), range (bits 1:0) |
 //! | 0x53 | INT1_IO_CTRL | bit 1 level (1 = active high), bit 3 output enable |
 //! | 0x56, 0x58 | INT1_MAP_FEAT, INT_MAP_DATA | bit 1 step counter; bit 2 drdy → INT1 |
@@ -33,8 +33,14 @@
 //! bytes are kept (`config()`) but not interpreted: features work once the
 //! upload is complete, whatever it holds.
 //!
+//! The step counter's enable is where Bosch's sensor API (v2.63, `bmi270.c`
+//! and `bmi2_defs.h`) puts it for the base configuration: feature page 6,
+//! byte `BMI270_STEP_CNT_4_STRT_ADDR` (2) + `BMI2_STEP_COUNT_FEAT_EN_OFFSET`
+//! (1), bit 4 (`BMI2_STEP_COUNT_FEAT_EN_MASK` 0x10); confidence **S**.
+//!
 //! Step counter model: the part samples its own acceleration at 50 Hz while
-//! acc_en is set and the config is loaded, and counts a step at each rise of
+//! acc_en is set and the config is loaded, and, while the step counter is
+//! enabled, counts a step at each rise of
 //! |a| through 1.1 g after it has fallen below 1.0 g, at most one per 250 ms
 //! (a hysteresis detector; Bosch's algorithm is not public). `walk(spm)`
 //! makes a gait that this detector counts once per step: a vertical
@@ -97,6 +103,10 @@ const PWR_CTRL: u8 = 0x7D;
 const CMD: u8 = 0x7E;
 
 const STEP_BIT: u8 = 0x02;
+/// Feature page, byte and bit of the step counter's enable (base config).
+const STEP_ENABLE_PAGE: usize = 6;
+const STEP_ENABLE_BYTE: usize = 3;
+const STEP_ENABLE_BIT: u8 = 0x10;
 const DRDY_BIT: u8 = 0x80;
 
 /// What moves the band.
@@ -225,6 +235,11 @@ impl Bmi270 {
         self.regs[INTERNAL_STATUS as usize] & 0x0F == 0x01
     }
 
+    /// Whether the host enabled the step counter in the feature pages.
+    fn step_counter_enabled(&self) -> bool {
+        self.feature_pages[STEP_ENABLE_PAGE][STEP_ENABLE_BYTE] & STEP_ENABLE_BIT != 0
+    }
+
     fn odr_hz(&self) -> f64 {
         let v = (self.regs[ACC_CONF as usize] & 0x0F).clamp(1, 0x0C) as i32;
         100.0 * 2f64.powi(v - 8)
@@ -290,7 +305,7 @@ impl Bmi270 {
                 self.armed = true;
             } else if m > 1.1 && self.armed {
                 let spaced = self.last_step.is_none_or(|l| t.since(l) >= 250_000_000_000);
-                if spaced {
+                if spaced && self.step_counter_enabled() {
                     self.steps = self.steps.wrapping_add(1);
                     self.last_step = Some(t);
                     self.regs[INT_STATUS_0 as usize] |= STEP_BIT;
@@ -553,6 +568,7 @@ mod tests {
     fn walking_counts_steps_and_raises_int1() {
         let mut b = Bmi270::new(Variant::Bmi270);
         upload(&mut b, CONFIG_SIZE);
+        enable_step_counter(&mut b);
         bus::write(&mut b, PWR_CTRL, &[0x04], T0);
         bus::write(&mut b, INT1_IO_CTRL, &[0x0A], T0); // output on, active high
         bus::write(&mut b, INT1_MAP_FEAT, &[STEP_BIT], T0);
@@ -579,6 +595,28 @@ mod tests {
         b.walk(0.0, Instant::from_secs(60));
         b.advance(Instant::from_secs(120));
         assert_eq!(b.steps(), steps);
+    }
+
+    /// As Bosch's API does it: read feature page 6, set the enable bit, write
+    /// the page back.
+    fn enable_step_counter(b: &mut Bmi270) {
+        bus::write(b, FEAT_PAGE, &[6], T0);
+        let mut page = bus::read(b, FEATURES, 16, T0);
+        page[3] |= 0x10;
+        bus::write(b, FEATURES, &page, T0);
+    }
+
+    #[test]
+    fn no_steps_until_the_step_counter_is_enabled() {
+        let mut b = Bmi270::new(Variant::Bmi270);
+        upload(&mut b, CONFIG_SIZE);
+        bus::write(&mut b, PWR_CTRL, &[0x04], T0);
+        b.walk(120.0, T0);
+        b.advance(Instant::from_secs(10));
+        assert_eq!(b.steps(), 0, "config loaded, feature off");
+        enable_step_counter(&mut b);
+        b.advance(Instant::from_secs(20));
+        assert!((18..=21).contains(&b.steps()), "{}", b.steps());
     }
 
     #[test]

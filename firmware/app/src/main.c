@@ -85,13 +85,38 @@ static const struct i2c_dt_spec imu_bus = I2C_DT_SPEC_GET(DT_ALIAS(accel0));
 #endif
 
 /* BMI270 registers for the step counter: Zephyr's driver has no step
- * channel, so the counter is read straight from feature page 0, bytes 0-3
- * (Bosch's BMI270 sensor API: FEAT_PAGE 0x2F, FEATURES 0x30). The board
- * loads Bosch's base feature configuration ("bosch,bmi270-base").
- * Not done yet: enabling the step-counter feature in the feature pages, which
- * a real BMI270 needs (the emulator's model counts regardless). */
-#define BMI270_FEAT_PAGE 0x2F
-#define BMI270_FEATURES  0x30
+ * channel, so the app enables the feature and reads the count itself, where
+ * Bosch's BMI270 sensor API (v2.63) puts them for the base feature
+ * configuration that the board loads ("bosch,bmi270-base"): the enable is
+ * feature page 6, byte 3, bit 4; the count is feature page 0, bytes 0-3.
+ * Feature pages are read and written 16 bytes at a time at FEATURES. */
+#define BMI270_FEAT_PAGE        0x2F
+#define BMI270_FEATURES         0x30
+#define BMI270_FEATURE_PAGE_LEN 16
+#define BMI270_STEP_ENABLE_PAGE 6
+#define BMI270_STEP_ENABLE_BYTE 3
+#define BMI270_STEP_ENABLE_BIT  BIT(4)
+
+#ifdef HAVE_IMU
+/* Turns the step counter on: feature page 6 read, its enable bit set, the
+ * page written back (other features on the page stay as they were). */
+static int enable_step_counter(void)
+{
+	uint8_t select[2] = {BMI270_FEAT_PAGE, BMI270_STEP_ENABLE_PAGE};
+	uint8_t reg = BMI270_FEATURES;
+	uint8_t page[1 + BMI270_FEATURE_PAGE_LEN] = {BMI270_FEATURES};
+	int err = i2c_write_dt(&imu_bus, select, sizeof(select));
+
+	if (err == 0) {
+		err = i2c_write_read_dt(&imu_bus, &reg, 1, &page[1], BMI270_FEATURE_PAGE_LEN);
+	}
+	if (err == 0) {
+		page[1 + BMI270_STEP_ENABLE_BYTE] |= BMI270_STEP_ENABLE_BIT;
+		err = i2c_write_dt(&imu_bus, page, sizeof(page));
+	}
+	return err;
+}
+#endif
 
 /* Starts the accelerometer, which the step counter runs on. */
 static void imu_start(void)
@@ -101,6 +126,9 @@ static void imu_start(void)
 	struct sensor_value odr = {.val1 = 50};
 	if (device_is_ready(imu)) {
 		sensor_attr_set(imu, SENSOR_CHAN_ACCEL_XYZ, SENSOR_ATTR_SAMPLING_FREQUENCY, &odr);
+		if (enable_step_counter() != 0) {
+			printk("watch: could not enable the step counter\n");
+		}
 	} else {
 		printk("watch: no IMU, steps show --\n");
 	}
