@@ -11,6 +11,8 @@
 //!   say "reset and halt") live in [`rsp::dialect`].
 //! * [`qspi`]: the DA1469x QSPI controller in manual mode, driving the NOR
 //!   flash command by command ([`qspi::QspiFlash`]), as ezFlashCLI does.
+//! * [`loader`]: the RAM-resident flash loader (`band/loader`), the same
+//!   [`qspi::FlashAccess`] as `QspiFlash` at a fraction of the wire traffic.
 //! * [`fake`]: test doubles — a fake DA1469x ([`fake::FakeChip`]: RAM,
 //!   chip-ID registers, QSPIC with a NOR part behind it) and an in-process GDB
 //!   server ([`fake::GdbServer`]) that serves any `Target`, with faults to
@@ -24,6 +26,7 @@
 pub mod backup;
 pub mod band;
 pub mod fake;
+pub mod loader;
 pub mod qspi;
 pub mod rsp;
 pub mod target;

@@ -153,6 +153,9 @@ pub enum FlashError {
         /// Required alignment.
         align: u32,
     },
+    /// The flash loader failed or could not be used.
+    #[error("flash loader: {0}")]
+    Loader(String),
     /// Beyond the end of the part.
     #[error("offset {offset:#x} + {len:#x} bytes is past the end of the {size:#x}-byte flash")]
     OutOfRange {
@@ -192,6 +195,22 @@ pub trait FlashAccess {
     fn erase_chip(&mut self) -> Result<(), FlashError>;
     /// Size of the part in bytes.
     fn size(&self) -> Option<u32>;
+
+    /// Carry out the steps of a [`crate::write::WritePlan`], in order: per
+    /// sector, skip if equal, else erase, program, verify.
+    /// `progress(done_bytes, total_bytes, step)` after each sector. The
+    /// default does it through the methods above; a method with a faster way
+    /// (the loader) overrides it.
+    fn write_steps(
+        &mut self,
+        steps: &[crate::write::Step],
+        progress: &mut dyn FnMut(u64, u64, &crate::write::Step),
+    ) -> Result<crate::write::WriteStats, FlashError>
+    where
+        Self: Sized,
+    {
+        crate::write::write_each_sector(self, steps, progress)
+    }
 }
 
 /// Time limits for the flash's own operations (datasheet maxima are
@@ -299,7 +318,7 @@ impl<T: Target> QspiFlash<T> {
         Ok(true)
     }
 
-    fn check_range(&self, offset: u32, len: usize) -> Result<(), FlashError> {
+    pub(crate) fn check_range(&self, offset: u32, len: usize) -> Result<(), FlashError> {
         if let Some(size) = self.size
             && u64::from(offset) + len as u64 > u64::from(size)
         {

@@ -1,5 +1,7 @@
 //! [`Target`]: what tools need of a halted chip, whatever the probe.
 
+use std::time::Duration;
+
 use crate::ProbeError;
 
 /// Why the core stopped, as the probe reports it.
@@ -81,6 +83,16 @@ pub trait Target {
     /// Let the core run.
     fn resume(&mut self) -> Result<(), ProbeError>;
 
+    /// After [`Target::resume`], wait up to `limit` for the core to stop by
+    /// itself (a `BKPT`, a breakpoint). On a timeout the core is still
+    /// running; [`Target::halt`] stops it.
+    fn wait_for_halt(&mut self, limit: Duration) -> Result<StopReason, ProbeError> {
+        let _ = limit;
+        Err(ProbeError::Unsupported {
+            command: "waiting for the core to stop".into(),
+        })
+    }
+
     /// Reset the chip; with `halt`, stop the core at the first instruction so
     /// the boot ROM does not touch the flash while we do.
     fn reset(&mut self, halt: bool) -> Result<(), ProbeError>;
@@ -123,6 +135,9 @@ impl<T: Target + ?Sized> Target for &mut T {
     }
     fn resume(&mut self) -> Result<(), ProbeError> {
         (**self).resume()
+    }
+    fn wait_for_halt(&mut self, limit: Duration) -> Result<StopReason, ProbeError> {
+        (**self).wait_for_halt(limit)
     }
     fn reset(&mut self, halt: bool) -> Result<(), ProbeError> {
         (**self).reset(halt)

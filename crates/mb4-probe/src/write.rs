@@ -144,10 +144,19 @@ pub fn write<F: FlashAccess>(
     plan: &WritePlan,
     progress: &mut dyn FnMut(u64, u64, &Step),
 ) -> Result<WriteStats, FlashError> {
+    flash.write_steps(&plan.steps, progress)
+}
+
+/// [`FlashAccess::write_steps`] through the access methods, sector by sector.
+pub fn write_each_sector<F: FlashAccess>(
+    flash: &mut F,
+    steps: &[Step],
+    progress: &mut dyn FnMut(u64, u64, &Step),
+) -> Result<WriteStats, FlashError> {
     let mut stats = WriteStats::default();
     let mut have = vec![0u8; SECTOR as usize];
-    let total = plan.len() as u64;
-    for (i, step) in plan.steps.iter().enumerate() {
+    let total = (steps.len() * SECTOR as usize) as u64;
+    for (i, step) in steps.iter().enumerate() {
         flash.read(step.offset, &mut have)?;
         if have == step.data {
             stats.skipped += 1;

@@ -38,6 +38,18 @@ enum What {
     ///   mb4 bench cpu --iterations 10000 --runs 5
     ///   mb4 bench cpu my-program.elf --no-qemu
     Cpu(CpuArgs),
+    /// Programming the flash: the loader against QSPIC manual mode.
+    ///
+    /// Starts this mb4's emulator with a GDB stub (`mb4 emu run --gdb 0`),
+    /// writes the same data with `mb4 flash --method qspic` and `--method
+    /// loader` (a fresh emulator for each), checks the flash holds it, and
+    /// prints throughput, packets and bytes on the wire per byte flashed,
+    /// plus an estimate for a real probe (its round trip per packet
+    /// dominates there). Build mb4 with --release for meaningful times.
+    ///
+    ///   mb4 bench flash
+    ///   mb4 bench flash --kib 1024 --probe-rtt-ms 2
+    Flash(super::bench_flash::FlashArgs),
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +74,7 @@ impl Cmd {
     pub fn run(self) -> Result<()> {
         match self.what {
             What::Cpu(args) => cpu(args),
+            What::Flash(args) => super::bench_flash::run(args),
         }
     }
 }

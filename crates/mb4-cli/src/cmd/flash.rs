@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use mb4_probe::loader::LoaderFlash;
 use mb4_probe::qspi::{FlashAccess, QspiFlash};
-use mb4_probe::write::{self, WritePlan};
+use mb4_probe::write::{self, WritePlan, WriteStats};
 use mb4_probe::{Target, backup, band};
 
 use super::link::{Bar, IndexArgs, LinkArgs, parse_u32, require_backup, size};
@@ -15,12 +16,23 @@ use super::link::{Bar, IndexArgs, LinkArgs, parse_u32, require_backup, size};
 /// IMAGE is what `mb4 image build` makes: a flash image from offset 0
 /// (product header, its copy, then the image). Written in this order: the
 /// image, each sector verified; the header copy at 0x1000; the header at 0x0
-/// last. A cut during the header writes leaves one valid header; a cut during
-/// the image leaves the old image bootable only if the new one does not
-/// overlap it (build it at another address to be safe; a warning says when).
-/// Sectors that already hold the right bytes are skipped, so running the
-/// command again after a cut finishes quickly. A bare `Qq` image (from
+/// last. A cut during the header writes leaves one valid header. Sectors
+/// that already hold the right bytes are skipped, so running the command
+/// again after a cut finishes quickly. A bare `Qq` image (from
 /// `--image-only`) is written at --address without touching the headers.
+///
+/// Two methods (--method):
+///
+///   loader  (default) mb4's flash loader (band/loader, 2 KiB) runs from the
+///           band's RAM: the data goes over in bulk and the chip erases,
+///           programs and verifies by itself, then a CRC-32 of the result is
+///           checked. An image up to 496 KiB is written in one go, so a cut
+///           link cannot stop it half way; only a power cut can.
+///   qspic   the debugger drives the QSPI controller register by register,
+///           as ezFlashCLI does: about 8 bytes on the wire per byte flashed,
+///           slow through a real probe, but needs nothing to run on the chip.
+///           A cut during the image write leaves the old image bootable only
+///           if the new one does not overlap it (a note says when).
 ///
 /// Refuses unless `mb4 dump` has backed up this very band (chip ID, flash ID
 /// and product-header hash), or --i-have-a-backup is given. The band is
@@ -47,6 +59,41 @@ pub struct Cmd {
     /// Leave the core halted afterwards instead of booting the new image.
     #[arg(long)]
     no_reset: bool,
+    /// How to program: loader (fast, runs from RAM) or qspic (register by
+    /// register through the debugger).
+    #[arg(long, value_enum, default_value_t = Method::Loader)]
+    method: Method,
+}
+
+/// How the flash gets programmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    /// mb4's flash loader, run from the band's RAM.
+    Loader,
+    /// The QSPI controller's manual mode, driven through the debugger.
+    Qspic,
+}
+
+/// Run `plan` by `method`; hands the manual-mode driver back for what follows.
+pub fn write_by<T: Target>(
+    flash: QspiFlash<T>,
+    method: Method,
+    plan: &WritePlan,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(QspiFlash<T>, WriteStats)> {
+    let mut flash = flash;
+    match method {
+        Method::Qspic => {
+            let stats = write::write(&mut flash, plan, &mut |d, t, _| progress(d, t))?;
+            Ok((flash, stats))
+        }
+        Method::Loader => {
+            let mut loader =
+                LoaderFlash::load(flash).context("loading the flash loader into RAM")?;
+            let stats = write::write(&mut loader, plan, &mut |d, t, _| progress(d, t))?;
+            Ok((loader.into_qspi(), stats))
+        }
+    }
 }
 
 impl Cmd {
@@ -89,14 +136,24 @@ impl Cmd {
                 .map(|i| (i.address, 0x400 + i.size.unwrap_or(0)));
             WritePlan::for_flash_image(&image, current)
         };
+        let one_go = self.method == Method::Loader
+            && plan.len() + 12 * plan.steps.len() <= mb4_probe::loader::BUFFER_SIZE as usize;
         if plan.overwrites_active {
-            eprintln!(
-                "note: the new image overlaps the one the band boots now; a cut during \
-                 the image write leaves no bootable image until this command is run again"
-            );
+            if one_go {
+                eprintln!(
+                    "note: the new image overlaps the one the band boots now; the loader writes it \
+                     in one go, so a cut link cannot interrupt it, but a power cut during the write \
+                     leaves no bootable image until this command is run again"
+                );
+            } else {
+                eprintln!(
+                    "note: the new image overlaps the one the band boots now; a cut during \
+                     the image write leaves no bootable image until this command is run again"
+                );
+            }
         }
         let mut bar = Bar::new("flash");
-        let stats = write::write(&mut flash, &plan, &mut |d, t, _| bar.update(d, t))?;
+        let (mut flash, stats) = write_by(flash, self.method, &plan, &mut |d, t| bar.update(d, t))?;
         // The band keeps its identity across our writes: index the new header
         // hash against the same backup.
         if let Some(m) = &backup {
@@ -120,12 +177,16 @@ impl Cmd {
                 .context("resetting into the new image")?;
         }
         println!(
-            "{}: {} sectors written and verified, {} already right, {} programmed in {:.1} s{}",
+            "{}: {} sectors written and verified, {} already right, {} programmed in {:.1} s ({}){}",
             self.image.display(),
             stats.written,
             stats.skipped,
             size(stats.bytes_programmed as u64),
             bar.elapsed(),
+            match self.method {
+                Method::Loader => "flash loader",
+                Method::Qspic => "QSPIC manual mode",
+            },
             if self.no_reset {
                 "; core left halted"
             } else {

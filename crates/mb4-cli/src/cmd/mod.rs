@@ -1,6 +1,7 @@
 //! One module per `mb4` subcommand.
 
 pub mod bench;
+pub mod bench_flash;
 pub mod board;
 pub mod chip;
 pub mod dump;

@@ -349,7 +349,15 @@ impl GdbClient {
 
     /// Receive one reply packet (console `O` packets included), acking it.
     fn recv_packet(&mut self, during: &str) -> Result<Vec<u8>, ProbeError> {
-        let deadline = Instant::now() + self.timeout;
+        self.recv_packet_until(Instant::now() + self.timeout, during)
+    }
+
+    /// One packet, waiting at most until `deadline`.
+    fn recv_packet_until(
+        &mut self,
+        deadline: Instant,
+        during: &str,
+    ) -> Result<Vec<u8>, ProbeError> {
         let mut bad = 0;
         loop {
             match self.next_event(deadline, during)? {
@@ -480,15 +488,26 @@ impl GdbClient {
     }
 
     fn wait_stop(&mut self, during: &str) -> Result<StopReason, ProbeError> {
-        let give_up = Instant::now() + self.timeout * 10;
+        self.wait_stop_within(self.timeout * 10, during)
+    }
+
+    /// The stop reply, waiting at most `limit` (console output skipped).
+    fn wait_stop_within(
+        &mut self,
+        limit: Duration,
+        during: &str,
+    ) -> Result<StopReason, ProbeError> {
+        let give_up = Instant::now() + limit;
         loop {
-            if Instant::now() > give_up {
-                return Err(ProbeError::Timeout {
-                    during: during.to_string(),
-                    after: self.timeout * 10,
-                });
-            }
-            let reply = self.recv_packet(during)?;
+            let reply = match self.recv_packet_until(give_up, during) {
+                Err(ProbeError::Timeout { during, .. }) => {
+                    return Err(ProbeError::Timeout {
+                        during,
+                        after: limit,
+                    });
+                }
+                other => other?,
+            };
             if reply.first() == Some(&b'O') && reply != b"OK" {
                 continue; // console output while running
             }
@@ -610,6 +629,15 @@ impl Target for GdbClient {
         self.send_packet(b"c")?;
         self.running = true;
         Ok(())
+    }
+
+    fn wait_for_halt(&mut self, limit: Duration) -> Result<StopReason, ProbeError> {
+        if !self.running {
+            return self.halt();
+        }
+        let reason = self.wait_stop_within(limit, "waiting for the core to stop")?;
+        self.running = false;
+        Ok(reason)
     }
 
     fn reset(&mut self, halt: bool) -> Result<(), ProbeError> {
