@@ -116,7 +116,8 @@ impl Header {
                 h.entry
             )));
         }
-        if !inside(h.call_block, 64) || h.call_block < image_end || !h.call_block.is_multiple_of(4) {
+        if !inside(h.call_block, 64) || h.call_block < image_end || !h.call_block.is_multiple_of(4)
+        {
             return Err(bad(format!(
                 "call block {:#010x} is not free SysRAM",
                 h.call_block
