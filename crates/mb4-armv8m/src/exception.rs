@@ -32,6 +32,9 @@ pub enum Fault {
     MemManageData { addr: u32 },
     /// Instruction fetch refused by the MPU (MemManage IACCVIOL).
     MemManageFetch { addr: u32 },
+    /// The fault is already recorded and pended (lazy FP state preservation
+    /// failed): take the pending exception now, returning to the instruction.
+    Pended,
 }
 
 /// EXC_RETURN bits (v8-M, as a core without the Security Extension that
@@ -45,7 +48,7 @@ const EXC_RETURN_SPSEL: u32 = 1 << 2;
 
 impl Cpu {
     /// Group priority of a raw priority value under the current PRIGROUP.
-    fn group_priority(&self, raw: i32) -> i32 {
+    pub(crate) fn group_priority(&self, raw: i32) -> i32 {
         if raw < 0 {
             return raw;
         }
@@ -103,6 +106,14 @@ impl Cpu {
     /// `return_addr` is the faulting instruction's address.
     #[inline(never)]
     pub(crate) fn take_fault<B: Bus>(&mut self, bus: &mut B, fault: Fault, return_addr: u32) {
+        if fault == Fault::Pended {
+            if !self.locked_up
+                && let Some(e) = self.preempting_exception()
+            {
+                self.exception_entry(bus, e, return_addr);
+            }
+            return;
+        }
         let scb = &mut self.sys.scb;
         let (e, bits) = match fault {
             Fault::Undefined => (exc::USAGE_FAULT, CFSR_UNDEFINSTR),
@@ -122,6 +133,7 @@ impl Cpu {
                 (exc::MEM_MANAGE, CFSR_DACCVIOL | CFSR_MMARVALID)
             }
             Fault::MemManageFetch { .. } => (exc::MEM_MANAGE, CFSR_IACCVIOL),
+            Fault::Pended => return,
         };
         scb.cfsr |= bits;
         self.raise_sync(bus, e, return_addr);
@@ -132,6 +144,14 @@ impl Cpu {
     /// cannot preempt either.
     #[inline(never)]
     pub(crate) fn raise_sync<B: Bus>(&mut self, bus: &mut B, e: u32, return_addr: u32) {
+        if let Some(target) = self.sync_target(e) {
+            self.exception_entry(bus, target, return_addr);
+        }
+    }
+
+    /// Where synchronous exception `e` goes from the current priority: itself,
+    /// or HardFault (HFSR.FORCED); `None` after locking up.
+    fn sync_target(&mut self, e: u32) -> Option<u32> {
         let prio = self.execution_priority();
         let mut target = e;
         let enabled = self.sys.nvic.enabled[e as usize];
@@ -145,9 +165,9 @@ impl Cpu {
         if target == exc::HARD_FAULT && prio <= -1 {
             self.locked_up = true;
             self.pc = 0xefff_fffe;
-            return;
+            return None;
         }
-        self.exception_entry(bus, target, return_addr);
+        Some(target)
     }
 
     /// `ExceptionEntry`: stacks the context (with `return_addr`) on the current
@@ -159,8 +179,7 @@ impl Cpu {
         let sp = self.r[13];
         let align = sp & 4 != 0;
         // With an active FP context (CONTROL.FPCA) the frame is extended with
-        // S0-S15 and FPSCR. They are saved at once, not lazily: the guest sees
-        // the same values either way, only the moment of the writes differs.
+        // room for S0-S15 and FPSCR (written now or lazily: `fp_context`).
         let fp = self.control & 4 != 0;
         let size = if fp { 0x68 } else { 0x20 };
         let frame = sp.wrapping_sub(size) & !7;
@@ -180,50 +199,30 @@ impl Cpu {
         } else {
             self.splim[0]
         };
-        if frame < limit {
-            // Stacking would cross the stack limit: nothing is pushed, SP
-            // stops at the limit, and a UsageFault (STKOF) is pended.
-            self.r[13] = limit;
+        // Stacking below the stack limit: nothing is pushed, SP stops at the
+        // limit and a UsageFault (STKOF) is pended. The FP context is still
+        // handled (a lazy save is reserved and records the violation).
+        let limit_violated = frame < limit;
+        let mut stack_ok = !limit_violated;
+        if limit_violated {
             self.sys.scb.cfsr |= CFSR_STKOF;
             self.sys.nvic.set_pending(exc::USAGE_FAULT);
-            let mut lr = EXC_RETURN_BASE;
-            if was_thread {
-                lr |= EXC_RETURN_MODE_THREAD;
-            }
-            if was_psp {
-                lr |= EXC_RETURN_SPSEL;
-            }
-            self.r[14] = lr;
-            self.enter_handler(bus, e);
-            self.stall(12);
-            return;
-        }
-        let mut stack_ok = true;
-        for (i, w) in words.iter().enumerate() {
-            let a = frame.wrapping_add(4 * i as u32);
-            if self.bus_write(bus, a, Size::Word, *w).is_err() {
-                stack_ok = false;
-                break;
-            }
-        }
-        if fp && stack_ok {
-            for i in 0..17u32 {
-                let v = if i < 16 {
-                    self.s[i as usize]
-                } else {
-                    self.fpscr
-                };
-                if self
-                    .bus_write(bus, frame.wrapping_add(0x20 + 4 * i), Size::Word, v)
-                    .is_err()
-                {
+        } else {
+            for (i, w) in words.iter().enumerate() {
+                let a = frame.wrapping_add(4 * i as u32);
+                if self.bus_write(bus, a, Size::Word, *w).is_err() {
+                    self.sys.scb.cfsr |= CFSR_STKERR;
+                    self.sys.nvic.set_pending(exc::BUS_FAULT);
                     stack_ok = false;
                     break;
                 }
             }
-            self.sys.fpu.fpcar = frame.wrapping_add(0x20);
         }
-        self.r[13] = frame;
+        if fp && !self.push_fp_state(bus, frame, stack_ok, limit_violated) {
+            self.sys.scb.cfsr |= CFSR_STKERR;
+            self.sys.nvic.set_pending(exc::BUS_FAULT);
+        }
+        self.r[13] = if limit_violated { limit } else { frame };
         let mut lr = EXC_RETURN_BASE;
         if fp {
             lr &= !EXC_RETURN_FTYPE;
@@ -235,10 +234,6 @@ impl Cpu {
             lr |= EXC_RETURN_SPSEL;
         }
         self.r[14] = lr;
-        if !stack_ok {
-            self.sys.scb.cfsr |= CFSR_STKERR;
-            self.sys.nvic.set_pending(exc::BUS_FAULT);
-        }
         self.enter_handler(bus, e);
         self.stall(12);
     }
@@ -332,6 +327,21 @@ impl Cpu {
                 return Ok(());
             }
         }
+        let fp = exc_return & EXC_RETURN_FTYPE == 0;
+        let lazy_pending = self.sys.fpu.fpccr & FPCCR_LSPACT != 0;
+        if fp && !lazy_pending {
+            // The FP registers will be restored: the context returned to must
+            // be allowed the FPU, else UsageFault NOCP on the existing frame.
+            let privileged = !to_thread || self.control & 1 == 0;
+            if !self.cp10_enabled(privileged) {
+                self.sys.scb.cfsr |= CFSR_NOCP;
+                if let Some(target) = self.sync_target(exc::USAGE_FAULT) {
+                    self.r[14] = exc_return;
+                    self.enter_handler(bus, target);
+                }
+                return Ok(());
+            }
+        }
         // Select the stack to pop from.
         let was_psp = self.psp_active();
         self.ipsr = if to_thread { 0 } else { 0x1ff }; // provisional, fixed from the frame below
@@ -355,8 +365,12 @@ impl Cpu {
                 }
             }
         }
-        let fp = exc_return & EXC_RETURN_FTYPE == 0;
-        if fp {
+        if fp && lazy_pending {
+            // The handler never used the FPU, so the registers still hold
+            // the values the frame would have: nothing to restore.
+            self.sys.fpu.fpccr &= !FPCCR_LSPACT;
+            self.control |= 4;
+        } else if fp {
             for i in 0..17u32 {
                 match self.bus_read(bus, frame.wrapping_add(0x20 + 4 * i), Size::Word) {
                     Ok(v) if i < 16 => self.s[i as usize] = v,

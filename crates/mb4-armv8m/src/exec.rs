@@ -186,7 +186,7 @@ impl Cpu {
         }
     }
 
-    fn privileged(&self) -> bool {
+    pub(crate) fn privileged(&self) -> bool {
         self.ipsr != 0 || self.control & 1 == 0
     }
 

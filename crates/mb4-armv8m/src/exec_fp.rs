@@ -7,21 +7,23 @@ use crate::decode::Op;
 use crate::exception::Fault;
 use crate::fpu::{Env, Round};
 use crate::run::Flow;
+use crate::system::{FPCCR_ASPEN, FPCCR_LSPACT};
 
 const SIGN: u32 = 0x8000_0000;
-const ASPEN: u32 = 1 << 31;
 
 impl Cpu {
-    /// ExecuteFPCheck: CPACR must grant CP10 (else NOCP); the first FP
-    /// instruction of a context takes FPSCR defaults from FPDSCR and sets
-    /// CONTROL.FPCA.
-    fn fp_check(&mut self) -> Result<(), Fault> {
-        let cp10 = (self.sys.scb.cpacr >> 20) & 3;
-        let privileged = self.ipsr != 0 || self.control & 1 == 0;
-        if cp10 == 0 || cp10 == 2 || (cp10 == 1 && !privileged) {
+    /// ExecuteFPCheck: CPACR must grant CP10 (else NOCP); a pending lazy save
+    /// of an interrupted context's registers happens now (`fp_context`); the
+    /// first FP instruction of a context takes FPSCR defaults from FPDSCR and
+    /// sets CONTROL.FPCA.
+    fn fp_check<B: Bus>(&mut self, bus: &mut B) -> Result<(), Fault> {
+        if !self.cp10_enabled(self.privileged()) {
             return Err(Fault::NoCoprocessor);
         }
-        if self.control & 4 == 0 && self.sys.fpu.fpccr & ASPEN != 0 {
+        if self.sys.fpu.fpccr & FPCCR_LSPACT != 0 {
+            self.preserve_fp_state(bus)?;
+        }
+        if self.control & 4 == 0 && self.sys.fpu.fpccr & FPCCR_ASPEN != 0 {
             self.fpscr = self.sys.fpu.fpdscr;
             self.control |= 4;
         }
@@ -47,7 +49,7 @@ impl Cpu {
     /// Executes an FPU instruction (the caller's match sends every VFP op here).
     #[inline(never)]
     pub(crate) fn exec_fp<B: Bus>(&mut self, bus: &mut B, op: Op, pc4: u32) -> Result<Flow, Fault> {
-        self.fp_check()?;
+        self.fp_check(bus)?;
         match op {
             Op::VLDR {
                 u,

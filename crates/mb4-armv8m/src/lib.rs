@@ -13,7 +13,7 @@
 //! multi-register transfers, divides and exception entry): the same program
 //! and inputs give the same run.
 //!
-//! Not modelled yet: lazy FP stacking, TT (see the crate README).
+//! Not modelled yet: TT (see the crate README).
 
 mod alu;
 pub mod bus;
@@ -24,6 +24,7 @@ pub mod disasm;
 mod exception;
 mod exec;
 mod exec_fp;
+mod fp_context;
 pub mod fpu;
 mod run;
 pub mod system;

@@ -27,11 +27,13 @@ pub fn is_ppb(addr: u32) -> bool {
 // CFSR bits (UFSR << 16, BFSR << 8, MMFSR).
 pub const CFSR_IACCVIOL: u32 = 1 << 0;
 pub const CFSR_DACCVIOL: u32 = 1 << 1;
+pub const CFSR_MLSPERR: u32 = 1 << 5;
 pub const CFSR_MMARVALID: u32 = 1 << 7;
 pub const CFSR_IBUSERR: u32 = 1 << 8;
 pub const CFSR_PRECISERR: u32 = 1 << 9;
 pub const CFSR_UNSTKERR: u32 = 1 << 11;
 pub const CFSR_STKERR: u32 = 1 << 12;
+pub const CFSR_LSPERR: u32 = 1 << 13;
 pub const CFSR_BFARVALID: u32 = 1 << 15;
 pub const CFSR_UNDEFINSTR: u32 = 1 << 16;
 pub const CFSR_INVSTATE: u32 = 1 << 17;
@@ -42,6 +44,33 @@ pub const CFSR_UNALIGNED: u32 = 1 << 24;
 pub const CFSR_DIVBYZERO: u32 = 1 << 25;
 pub const HFSR_VECTTBL: u32 = 1 << 1;
 pub const HFSR_FORCED: u32 = 1 << 30;
+
+// FPCCR bits (ARMv8-M ARM D1.2.99). Without the Security Extension S, SFRDY,
+// TS, CLRONRET(S) and LSPENS are RES0.
+pub const FPCCR_LSPACT: u32 = 1 << 0;
+pub const FPCCR_USER: u32 = 1 << 1;
+pub const FPCCR_THREAD: u32 = 1 << 3;
+pub const FPCCR_HFRDY: u32 = 1 << 4;
+pub const FPCCR_MMRDY: u32 = 1 << 5;
+pub const FPCCR_BFRDY: u32 = 1 << 6;
+pub const FPCCR_MONRDY: u32 = 1 << 8;
+pub const FPCCR_SPLIMVIOL: u32 = 1 << 9;
+pub const FPCCR_UFRDY: u32 = 1 << 10;
+pub const FPCCR_LSPEN: u32 = 1 << 30;
+pub const FPCCR_ASPEN: u32 = 1 << 31;
+/// Every implemented FPCCR bit is read/write (software may even set LSPACT).
+const FPCCR_WRITABLE: u32 = FPCCR_LSPACT
+    | FPCCR_USER
+    | FPCCR_THREAD
+    | FPCCR_HFRDY
+    | FPCCR_MMRDY
+    | FPCCR_BFRDY
+    | FPCCR_MONRDY
+    | FPCCR_SPLIMVIOL
+    | FPCCR_UFRDY
+    | FPCCR_LSPEN
+    | FPCCR_ASPEN;
+pub const DEMCR_MON_EN: u32 = 1 << 16;
 
 pub const CCR_UNALIGN_TRP: u32 = 1 << 3;
 pub const CCR_DIV_0_TRP: u32 = 1 << 4;
@@ -133,9 +162,9 @@ impl System {
                 rlar: vec![0; regions],
                 mair: [0; 2],
             },
-            // ASPEN | LSPEN.
+            // Cortex-M33 reset: automatic and lazy FP state preservation on.
             fpu: FpuCtl {
-                fpccr: 0xc000_0000,
+                fpccr: FPCCR_ASPEN | FPCCR_LSPEN,
                 fpcar: 0,
                 fpdscr: 0,
             },
@@ -491,7 +520,9 @@ impl Cpu {
                 let e = 16 + (v & 0x1ff);
                 self.sys.nvic.set_pending(e);
             }
-            0xe000_ef34 => self.sys.fpu.fpccr = (self.sys.fpu.fpccr & 0x1ff) | (v & 0xc000_0000),
+            0xe000_ef34 => {
+                self.sys.fpu.fpccr = ((self.sys.fpu.fpccr & !mask) | v) & FPCCR_WRITABLE;
+            }
             0xe000_ef38 => self.sys.fpu.fpcar = v & !7,
             0xe000_ef3c => self.sys.fpu.fpdscr = v & 0x07c0_0000,
             0xe000_1000 => self.dwt_update(|c| c.sys.dwt.ctrl = v & 0x1fff),

@@ -23,6 +23,14 @@ fn default_xn(addr: u32) -> bool {
     matches!(addr >> 28, 0x4 | 0x5 | 0xa..=0xf)
 }
 
+/// Which enabled MPU regions hold an address.
+enum Hit {
+    None,
+    One(usize),
+    /// Two or more: always a fault in PMSAv8.
+    Overlap,
+}
+
 impl Cpu {
     /// Whether the MPU checks accesses now: enabled, and not disabled for
     /// negative priorities (HardFault, NMI, FAULTMASK) by HFNMIENA = 0.
@@ -31,18 +39,14 @@ impl Cpu {
         self.sys.mpu.ctrl & CTRL_ENABLE != 0
     }
 
-    /// MPUCheck for one access by the core; a violation is a MemManage fault.
-    #[inline(never)]
-    pub(crate) fn mpu_check(&self, addr: u32, access: Access) -> Result<(), Fault> {
-        let ctrl = self.sys.mpu.ctrl;
-        if ctrl & CTRL_HFNMIENA == 0 && self.execution_priority() < 0 {
-            return Ok(());
-        }
-        if crate::system::is_ppb(addr) {
-            return Ok(()); // the system space is not subject to the MPU
-        }
-        let privileged = self.ipsr != 0 || self.control & 1 == 0;
-        let mut hit = None;
+    /// Whether an enabled MPU is bypassed because the priority is negative
+    /// and HFNMIENA is clear (`negative`: the priority of the access's context).
+    fn mpu_bypassed(&self, negative: bool) -> bool {
+        negative && self.sys.mpu.ctrl & CTRL_HFNMIENA == 0
+    }
+
+    fn region_hit(&self, addr: u32) -> Hit {
+        let mut hit = Hit::None;
         for (i, (&rbar, &rlar)) in self.sys.mpu.rbar.iter().zip(&self.sys.mpu.rlar).enumerate() {
             if rlar & 1 == 0 {
                 continue;
@@ -50,19 +54,47 @@ impl Cpu {
             let base = rbar & !0x1f;
             let limit = rlar | 0x1f;
             if addr >= base && addr <= limit {
-                if hit.is_some() {
-                    return Err(violation(addr, access)); // overlapping regions
+                if !matches!(hit, Hit::None) {
+                    return Hit::Overlap;
                 }
-                hit = Some(i);
+                hit = Hit::One(i);
             }
         }
-        let ok = match hit {
-            None => {
+        hit
+    }
+
+    /// MPUCheck for one access by the core in its current state; a violation
+    /// is a MemManage fault.
+    #[inline(never)]
+    pub(crate) fn mpu_check(&self, addr: u32, access: Access) -> Result<(), Fault> {
+        let negative = self.sys.mpu.ctrl & CTRL_HFNMIENA == 0 && self.execution_priority() < 0;
+        self.mpu_check_as(addr, access, self.privileged(), negative)
+    }
+
+    /// MPUCheck on behalf of a context that is not (or no longer) the current
+    /// one: lazy FP state preservation writes with the privilege and priority
+    /// recorded in FPCCR when the frame was reserved.
+    pub(crate) fn mpu_check_as(
+        &self,
+        addr: u32,
+        access: Access,
+        privileged: bool,
+        negative: bool,
+    ) -> Result<(), Fault> {
+        if self.mpu_bypassed(negative) || crate::system::is_ppb(addr) {
+            // Negative priority without HFNMIENA, or the system space: the
+            // MPU does not apply.
+            return Ok(());
+        }
+        let ctrl = self.sys.mpu.ctrl;
+        let ok = match self.region_hit(addr) {
+            Hit::Overlap => false,
+            Hit::None => {
                 privileged
                     && ctrl & CTRL_PRIVDEFENA != 0
                     && !(access == Access::Execute && default_xn(addr))
             }
-            Some(i) => {
+            Hit::One(i) => {
                 let rbar = self.sys.mpu.rbar[i];
                 let ap = (rbar >> 1) & 3;
                 let read_only = ap & 2 != 0;
