@@ -489,6 +489,14 @@ pub fn describe_op(op: &Op, pc: u32) -> String {
             write!(o, "vcmp{}.f32 s{vd}, s{vm}", if e != 0 { "e" } else { "" })
         }
         Op::VCMP_z { e, vd } => write!(o, "vcmp{}.f32 s{vd}, #0", if e != 0 { "e" } else { "" }),
+        Op::TT { rn, rd, a, t } => write!(
+            o,
+            "tt{}{} {}, {}",
+            if a != 0 { "a" } else { "" },
+            if t != 0 { "t" } else { "" },
+            r(rd),
+            r(rn)
+        ),
         Op::UNDEFINED => write!(o, "udf (undefined)"),
         _ => write!(o, "{op:?}"),
     };

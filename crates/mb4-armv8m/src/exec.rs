@@ -190,6 +190,22 @@ impl Cpu {
         self.ipsr != 0 || self.control & 1 == 0
     }
 
+    /// TT_RESP for TT (`unprivileged`: TTT) on a core without the Security
+    /// Extension: only the MPU fields — MREGION (7:0), MRVALID (16), R (18),
+    /// RW (19) — and only for privileged code (unprivileged TT reads zero);
+    /// SREGION, SRVALID, NSR, NSRW, S, IREGION and IRVALID are zero.
+    fn tt_response(&self, addr: u32, unprivileged: bool) -> u32 {
+        if !self.privileged() {
+            return 0;
+        }
+        let m = self.mpu_attributes(addr, !unprivileged);
+        let mut resp = u32::from(m.read) << 18 | u32::from(m.write) << 19;
+        if let Some(region) = m.region {
+            resp |= u32::from(region) | 1 << 16;
+        }
+        resp
+    }
+
     /// `BXWritePC` / `LoadWritePC`: interworking branch, or exception return.
     fn bx_write<B: Bus>(&mut self, bus: &mut B, addr: u32) -> Result<Flow, Fault> {
         if self.ipsr != 0 && addr >> 28 == 0xf {
@@ -944,6 +960,15 @@ impl Cpu {
                 }
                 self.monitor = None;
                 self.r[usize::from(rd)] = u32::from(!ok);
+                Ok(Flow::Next)
+            }
+            Op::TT { rn, rd, a, t } => {
+                // UNPREDICTABLE registers UNDEFINED (as QEMU); the alternate
+                // (Non-secure) domain exists only with the Security Extension.
+                if rn == 15 || rd == 13 || rd == 15 || a != 0 {
+                    return Err(Fault::Undefined);
+                }
+                self.r[usize::from(rd)] = self.tt_response(self.rg(rn), t != 0);
                 Ok(Flow::Next)
             }
             Op::LDA { rn, rt, sz } => {

@@ -12,8 +12,6 @@
 //! Time is counted in cycles (one per instruction plus simple extras for
 //! multi-register transfers, divides and exception entry): the same program
 //! and inputs give the same run.
-//!
-//! Not modelled yet: TT (see the crate README).
 
 mod alu;
 pub mod bus;

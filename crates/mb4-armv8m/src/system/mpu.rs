@@ -31,6 +31,15 @@ enum Hit {
     Overlap,
 }
 
+/// What the MPU grants at an address (the answer TT reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Attributes {
+    /// The one region that matched, if the MPU was consulted and exactly one did.
+    pub region: Option<u8>,
+    pub read: bool,
+    pub write: bool,
+}
+
 impl Cpu {
     /// Whether the MPU checks accesses now: enabled, and not disabled for
     /// negative priorities (HardFault, NMI, FAULTMASK) by HFNMIENA = 0.
@@ -111,6 +120,42 @@ impl Cpu {
             Ok(())
         } else {
             Err(violation(addr, access))
+        }
+    }
+
+    /// The MPU's view of `addr` for data accesses at `privileged` (TT's
+    /// MREGION/MRVALID/R/RW). The region is reported only when the MPU is
+    /// consulted and exactly one region matches; with the MPU off or bypassed,
+    /// in the system space, and through the background region (PRIVDEFENA) the
+    /// default memory map grants read and write.
+    pub(crate) fn mpu_attributes(&self, addr: u32, privileged: bool) -> Attributes {
+        let open = Attributes {
+            region: None,
+            read: true,
+            write: true,
+        };
+        let negative = self.execution_priority() < 0;
+        if !self.mpu_on() || self.mpu_bypassed(negative) || crate::system::is_ppb(addr) {
+            return open;
+        }
+        let closed = Attributes {
+            region: None,
+            read: false,
+            write: false,
+        };
+        match self.region_hit(addr) {
+            Hit::Overlap => closed,
+            Hit::None if privileged && self.sys.mpu.ctrl & CTRL_PRIVDEFENA != 0 => open,
+            Hit::None => closed,
+            Hit::One(i) => {
+                let ap = (self.sys.mpu.rbar[i] >> 1) & 3;
+                let read = privileged || ap & 1 != 0;
+                Attributes {
+                    region: Some(i as u8),
+                    read,
+                    write: read && ap & 2 == 0,
+                }
+            }
         }
     }
 }
