@@ -1,8 +1,9 @@
 /* FP context across exceptions: lazy state preservation (FPCCR.LSPEN), eager
    stacking, FPCCR/FPCAR as a handler sees them, FPDSCR defaults for a
-   handler's FP context, ASPEN off, nesting, an unprivileged owner, and bus
-   faults during the lazy save (taken at once, or escalated to HardFault when
-   BusFault was not ready for the interrupted context).
+   handler's FP context, ASPEN off, nesting, an unprivileged owner, and
+   faults during the lazy save: bus errors (taken at once, or escalated to
+   HardFault when BusFault was not ready for the interrupted context), an MPU
+   refusal, and an owner the FPU was taken away from (NOCP, pended).
 
    Thread code loads S0-S15 and FPSCR with known values, pends an interrupt
    through STIR and reads them back, all in one asm block so the compiler
@@ -26,9 +27,14 @@
 /* What the interrupt handler does (bits of `mode`). */
 #define USE_FP 1u     /* executes FP instructions (after recording the lazy state) */
 #define NEST 2u       /* IRQ 0 only: with its own FP values live, pends IRQ 1 */
-#define BAD_FPCAR 4u  /* points FPCAR at unmapped memory before the first FP insn */
+#define BAD_FPCAR 4u  /* points FPCAR at `bad_fpcar` before the first FP insn */
+#define PRIV_CPACR 8u /* makes the FPU privileged-only before the first FP insn */
 
 #define UNMAPPED 0x60000000u
+#define MPU_CTRL REG32(0xE000ED94)
+#define MPU_RNR REG32(0xE000ED98)
+#define MPU_RBAR REG32(0xE000ED9C)
+#define MPU_RLAR REG32(0xE000EDA0)
 
 static volatile uint32_t mode, mode1;
 static volatile uint32_t rec[40];
@@ -94,7 +100,7 @@ static void clobber_fp(void) {
           "s12", "s13", "s14", "s15");
 }
 
-static uint32_t good_fpcar;
+static uint32_t good_fpcar, bad_fpcar = UNMAPPED;
 
 /* The frame is the MSP at entry (Thread runs on MSP here, except in the
    unprivileged case, which uses PSP: EXC_RETURN.SPSEL says which). */
@@ -113,8 +119,9 @@ __attribute__((used)) void irq_c(uint32_t *frame, uint32_t excret) {
     }
     if (m & BAD_FPCAR) {
         good_fpcar = fpcar;
-        FPU_FPCAR = UNMAPPED;
+        FPU_FPCAR = bad_fpcar;
     }
+    if (m & PRIV_CPACR) SCB_CPACR = (SCB_CPACR & ~(0xfu << 20)) | (0x5u << 20);
     if (m & USE_FP) {
         uint32_t fpscr, s0, s15;
         /* The first FP instruction: lazy save, then a new FP context. */
@@ -167,7 +174,9 @@ static int fault_hook(uint32_t exc, struct frame *f, uint32_t exc_return) {
     note(FPU_FPCCR & FPCCR_MASK);
     SCB_CFSR = SCB_CFSR;
     SCB_HFSR = SCB_HFSR;
-    FPU_FPCAR = good_fpcar;
+    if (good_fpcar) FPU_FPCAR = good_fpcar;
+    good_fpcar = 0;
+    SCB_CPACR |= 0xfu << 20;
     return 1;
 }
 
@@ -236,9 +245,29 @@ int main(void) {
     run("lazy save bus fault, BusFault not ready", FPCCR_ASPEN | FPCCR_LSPEN, USE_FP | BAD_FPCAR);
     SCB_SHCSR |= SHCSR_BUSFAULTENA;
 
+    /* The lazy save refused by the MPU (a read-only region): MemManage
+       MLSPERR, taken before the FP instruction. */
+    MPU_RNR = 0;
+    MPU_RBAR = 0x38080000u | (3u << 1) | 1u; /* read-only for all, XN */
+    MPU_RLAR = 0x380800e0u | 1u;
+    MPU_CTRL = 5; /* ENABLE | PRIVDEFENA */
+    __asm__ volatile("dsb\n isb");
+    bad_fpcar = 0x38080000u;
+    run("lazy save MemManage", FPCCR_ASPEN | FPCCR_LSPEN, USE_FP | BAD_FPCAR);
+    MPU_CTRL = 0;
+    __asm__ volatile("dsb\n isb");
+
     /* The interrupted context unprivileged (FPCCR.USER). */
     SCB_CCR |= 2;
     run_as("unprivileged owner, lazy", FPCCR_ASPEN | FPCCR_LSPEN, USE_FP, 1);
+    /* The handler makes the FPU privileged-only before its first FP
+       instruction: the unprivileged owner's save is refused (NOCP). The
+       UsageFault (0xa0) cannot preempt IRQ 0 (0x80), so the instruction goes
+       on with LSPACT cleared and nothing saved; the fault is taken when IRQ 0
+       returns (tail-chained), and the thread gets back whatever the frame's
+       slots held: the fill pattern. */
+    run_as("unprivileged owner, FPU made privileged-only", FPCCR_ASPEN | FPCCR_LSPEN,
+           USE_FP | PRIV_CPACR, 1);
 
     /* Software may write FPCCR's status bits; the reserved ones stay 0. */
     FPU_FPCCR = 0xffffffffu;
