@@ -213,6 +213,20 @@ fn lazy_save_bus_error_escalates_when_busfault_was_not_ready() {
 }
 
 #[test]
+fn return_restoring_fp_state_the_thread_may_not_use_is_nocp() {
+    let (mut cpu, mut ram) = machine(&THREAD_FP);
+    let frame = interrupt_live_fp(&mut cpu, &mut ram, IRQ_FP);
+    assert_eq!(cpu.step(&mut ram), StopReason::Stepped); // vmov r0, s0: saves
+    wr(&mut cpu, &mut ram, 0xe000_ed88, 0); // CPACR: no FPU for anyone
+    assert_eq!(cpu.step(&mut ram), StopReason::Stepped); // bx lr
+    // UsageFault is disabled: HardFault, entered on the existing frame.
+    assert_eq!(cpu.pc(), HARD_FAULT);
+    assert_eq!(rd(&mut cpu, &mut ram, CFSR), 1 << 19, "NOCP");
+    assert_eq!(cpu.reg(Reg::R(14)), 0xffff_ffe9, "EXC_RETURN kept");
+    assert_eq!(cpu.reg(Reg::Msp), frame, "nothing unstacked or stacked");
+}
+
+#[test]
 fn nocp_when_the_fpu_is_disabled() {
     let (mut cpu, mut ram) = machine(&THREAD_FP);
     wr(&mut cpu, &mut ram, 0xe000_ed88, 0);

@@ -29,6 +29,7 @@
 #define NEST 2u       /* IRQ 0 only: with its own FP values live, pends IRQ 1 */
 #define BAD_FPCAR 4u  /* points FPCAR at `bad_fpcar` before the first FP insn */
 #define PRIV_CPACR 8u /* makes the FPU privileged-only before the first FP insn */
+#define NO_FPU_AT_END 16u /* disables the FPU (CPACR) just before returning */
 
 #define UNMAPPED 0x60000000u
 #define MPU_CTRL REG32(0xE000ED94)
@@ -145,6 +146,7 @@ __attribute__((used)) void irq_c(uint32_t *frame, uint32_t excret) {
             clobber_fp();
         }
     }
+    if (m & NO_FPU_AT_END) SCB_CPACR &= ~(0xfu << 20);
 }
 
 __attribute__((naked)) void irq_handler(void) {
@@ -244,6 +246,11 @@ int main(void) {
     SCB_SHCSR &= ~SHCSR_BUSFAULTENA;
     run("lazy save bus fault, BusFault not ready", FPCCR_ASPEN | FPCCR_LSPEN, USE_FP | BAD_FPCAR);
     SCB_SHCSR |= SHCSR_BUSFAULTENA;
+
+    /* The return would restore FP registers the thread may not use: UsageFault
+       NOCP on the existing frame (EXC_RETURN kept); the hook gives the FPU
+       back and the return then restores. */
+    run("fpu disabled for the return", FPCCR_ASPEN | FPCCR_LSPEN, USE_FP | NO_FPU_AT_END);
 
     /* The lazy save refused by the MPU (a read-only region): MemManage
        MLSPERR, taken before the FP instruction. */
