@@ -227,6 +227,38 @@ fn return_restoring_fp_state_the_thread_may_not_use_is_nocp() {
 }
 
 #[test]
+fn lazy_save_past_the_stack_limit_writes_nothing() {
+    // msr msplim, r3; vmov s0, r2; nop; nop; b .
+    let (mut cpu, mut ram) = machine(&[0xf383, 0x880a, 0xee00, 0x2a10, 0xbf00, 0xbf00, 0xe7fe]);
+    cpu.set_reg(Reg::R(3), 0x7fa0); // above the extended frame's base (0x7f98)
+    assert_eq!(cpu.step(&mut ram), StopReason::Stepped);
+    cpu.set_reg(Reg::R(2), 0x3f80_0000);
+    assert_eq!(cpu.step(&mut ram), StopReason::Stepped);
+    for a in (0x7f00..0x8000).step_by(4) {
+        wr(&mut cpu, &mut ram, a, 0xa5a5_a5a5);
+    }
+    cpu.set_irq_pending(0);
+    assert_eq!(cpu.step(&mut ram), StopReason::Stepped);
+    assert_eq!(cpu.pc(), IRQ_FP);
+    assert_eq!(cpu.reg(Reg::Msp), 0x7fa0, "SP stops at the limit");
+    assert_eq!(rd(&mut cpu, &mut ram, CFSR), 1 << 20, "STKOF");
+    let fpccr = rd(&mut cpu, &mut ram, FPCCR);
+    assert_eq!(
+        fpccr & (LSPACT | 1 << 9),
+        LSPACT | 1 << 9,
+        "SPLIMVIOL recorded"
+    );
+    assert_eq!(rd(&mut cpu, &mut ram, FPCAR), 0x7f98 + 0x20);
+    assert_eq!(cpu.step(&mut ram), StopReason::Stepped); // vmov r0, s0
+    assert_eq!(rd(&mut cpu, &mut ram, FPCCR) & LSPACT, 0);
+    assert_eq!(
+        rd(&mut cpu, &mut ram, 0x7f98 + 0x20),
+        0xa5a5_a5a5,
+        "nothing written"
+    );
+}
+
+#[test]
 fn nocp_when_the_fpu_is_disabled() {
     let (mut cpu, mut ram) = machine(&THREAD_FP);
     wr(&mut cpu, &mut ram, 0xe000_ed88, 0);
