@@ -66,6 +66,12 @@ QEMU = [
     "stdio,id=semihosting,signal=off",
     "-semihosting-config",
     "enable=on,target=native,chardev=semihosting",
+    # Deterministic QEMU: virtual time from the instruction count, and WFI
+    # skips straight to the next timer event. Free-running, a loaded host
+    # could delay SysTick past the timeout (seen: exc's SysTick section
+    # missing from QEMU's output while two builds ran beside it).
+    "-icount",
+    "shift=0,align=off,sleep=off",
 ]
 TIMEOUT = 30
 JOBS = max(1, min(4, os.cpu_count() or 1))
