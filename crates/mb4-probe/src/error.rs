@@ -80,6 +80,14 @@ pub enum ProbeError {
     /// The operation needs the core halted, and it runs.
     #[error("the core is running; halt it first")]
     Running,
+    /// A direct probe (probe-rs) failed.
+    #[error("debug probe: {during}: {message}")]
+    Direct {
+        /// What we were doing.
+        during: String,
+        /// probe-rs's explanation.
+        message: String,
+    },
     /// The server's monitor command failed.
     #[error("monitor command {command:?} failed: {output}")]
     Monitor {

@@ -18,13 +18,16 @@
 //!   server ([`fake::GdbServer`]) that serves any `Target`, with faults to
 //!   inject. Used by the tests here and by the `mb4` command's tests.
 //!
-//! Direct probes (probe-rs: J-Link, CMSIS-DAP, ST-Link) will be a second
-//! `Target` implementation; nothing above [`target`] depends on GDB.
+//! * `direct` (cargo feature `probe-rs`): USB probes (J-Link, CMSIS-DAP v2,
+//!   ST-Link) through the probe-rs crate, a second [`Target`]; nothing above
+//!   [`target`] depends on GDB.
 
 #![forbid(unsafe_code)]
 
 pub mod backup;
 pub mod band;
+#[cfg(feature = "probe-rs")]
+pub mod direct;
 pub mod fake;
 pub mod loader;
 pub mod qspi;

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
+use mb4_probe::Target;
 use mb4_probe::backup::{self, Manifest};
 use mb4_probe::band;
 use mb4_probe::qspi::{QspiFlash, Window};
-use mb4_probe::{Target, rsp::GdbClient};
 use serde_json::json;
 
 use super::link::{Bar, IndexArgs, LinkArgs, parse_u32, size};
@@ -104,12 +104,12 @@ impl Cmd {
             &backup::manifest_path(&self.output),
             &sha,
         )?;
-        let mut client: GdbClient = flash.into_inner();
+        let mut client = flash.into_inner();
         client.reset(false).context("letting the band boot again")?;
         if self.json {
             let v = json!({"file": self.output, "size": size_bytes, "sha256": sha,
                 "band_id": report.band_id, "seconds": secs, "bytes_per_second": rate,
-                "wire": {"bytes_sent": client.stats().bytes_sent, "bytes_received": client.stats().bytes_received}});
+                "wire": client.wire_stats().map(|w| json!({"bytes_sent": w.bytes_sent, "bytes_received": w.bytes_received}))});
             println!("{}", serde_json::to_string_pretty(&v)?);
         } else {
             println!(

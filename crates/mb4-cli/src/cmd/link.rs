@@ -1,5 +1,5 @@
-//! What the probe commands share: reaching the band (`--gdb`), the backup
-//! index, the backup guard, numbers and a progress bar.
+//! What the probe commands share: reaching the band (`--gdb` or `--probe`),
+//! the backup index, the backup guard, numbers and a progress bar.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -7,19 +7,31 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use mb4_probe::Target;
 use mb4_probe::backup;
-use mb4_probe::rsp::{GdbClient, GdbOptions, Server};
+use mb4_probe::rsp::{GdbClient, GdbOptions, Server, WireStats};
+use mb4_probe::{ProbeError, Registers, StopReason, Target};
 
 /// How to reach the band.
 #[derive(Debug, Args)]
 pub struct LinkArgs {
     /// GDB server in front of the probe, as HOST:PORT: J-Link GDB Server
     /// (default port 2331), OpenOCD or pyOCD (3333), Black Magic Probe over
-    /// TCP, `mb4 emu --gdb`. Direct probes (--probe, through probe-rs) are not
-    /// built yet.
-    #[arg(long, value_name = "HOST:PORT", env = "MB4_GDB")]
+    /// TCP, `mb4 emu --gdb`.
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        env = "MB4_GDB",
+        conflicts_with = "probe"
+    )]
     pub gdb: Option<String>,
+    /// A USB probe driven directly through probe-rs (J-Link, CMSIS-DAP v2,
+    /// ST-Link): VID:PID or VID:PID:SERIAL, or `auto` for the only one
+    /// plugged in. Needs mb4 built with the `probe-rs` feature.
+    #[arg(long, value_name = "SELECTOR", env = "MB4_PROBE")]
+    pub probe: Option<String>,
+    /// The chip behind --probe: DA14697 (Mi Band 4) or DA14699 (dev kit).
+    #[arg(long, value_name = "NAME", default_value = "DA14697")]
+    pub chip: String,
     /// Which server it is, if detection guesses wrong: openocd, jlink, pyocd,
     /// bmp, mb4-emu (decides how "reset and halt" is said).
     #[arg(long, value_name = "KIND")]
@@ -31,11 +43,15 @@ pub struct LinkArgs {
 
 impl LinkArgs {
     /// Connect and stop the core.
-    pub fn connect(&self) -> Result<GdbClient> {
+    pub fn connect(&self) -> Result<Link> {
+        if let Some(selector) = &self.probe {
+            return connect_direct(selector, &self.chip);
+        }
         let Some(addr) = &self.gdb else {
             bail!(
                 "no link to the band: give --gdb HOST:PORT (a GDB server such as OpenOCD, \
-                 J-Link GDB Server or `mb4 emu --gdb`), or set MB4_GDB"
+                 J-Link GDB Server or `mb4 emu --gdb`), or --probe for a USB probe; \
+                 or set MB4_GDB / MB4_PROBE"
             );
         };
         let server = match &self.gdb_server {
@@ -61,7 +77,98 @@ impl LinkArgs {
         };
         let mut client = GdbClient::connect(addr, &options)?;
         client.halt().context("stopping the core")?;
-        Ok(client)
+        Ok(Link::Gdb(client))
+    }
+}
+
+#[cfg(feature = "probe-rs")]
+fn connect_direct(selector: &str, chip: &str) -> Result<Link> {
+    let mut probe = mb4_probe::direct::DirectProbe::open(selector, chip)?;
+    probe.halt().context("stopping the core")?;
+    Ok(Link::Direct(Box::new(probe)))
+}
+
+#[cfg(not(feature = "probe-rs"))]
+fn connect_direct(_: &str, _: &str) -> Result<Link> {
+    bail!(
+        "this mb4 was built without direct probe support; rebuild it with \
+         `cargo install --path crates/mb4-cli --features probe-rs`, or put a GDB server \
+         (OpenOCD, J-Link GDB Server, pyOCD, probe-rs gdb) in front of the probe and use --gdb"
+    )
+}
+
+/// The band, through whichever link was asked for.
+#[derive(Debug)]
+pub enum Link {
+    /// A GDB remote-protocol server.
+    Gdb(GdbClient),
+    /// A USB probe through probe-rs.
+    #[cfg(feature = "probe-rs")]
+    Direct(Box<mb4_probe::direct::DirectProbe>),
+}
+
+impl Link {
+    /// Bytes and packets on the wire, for GDB links.
+    pub fn wire_stats(&self) -> Option<WireStats> {
+        match self {
+            Link::Gdb(c) => Some(c.stats()),
+            #[cfg(feature = "probe-rs")]
+            Link::Direct(_) => None,
+        }
+    }
+
+    fn target(&mut self) -> &mut dyn Target {
+        match self {
+            Link::Gdb(c) => c,
+            #[cfg(feature = "probe-rs")]
+            Link::Direct(p) => p.as_mut(),
+        }
+    }
+}
+
+impl Target for Link {
+    fn describe(&self) -> String {
+        match self {
+            Link::Gdb(c) => c.describe(),
+            #[cfg(feature = "probe-rs")]
+            Link::Direct(p) => p.describe(),
+        }
+    }
+    fn read_memory(&mut self, addr: u32, buf: &mut [u8]) -> Result<(), ProbeError> {
+        self.target().read_memory(addr, buf)
+    }
+    fn write_memory(&mut self, addr: u32, data: &[u8]) -> Result<(), ProbeError> {
+        self.target().write_memory(addr, data)
+    }
+    fn read_u32(&mut self, addr: u32) -> Result<u32, ProbeError> {
+        self.target().read_u32(addr)
+    }
+    fn write_u32(&mut self, addr: u32, value: u32) -> Result<(), ProbeError> {
+        self.target().write_u32(addr, value)
+    }
+    fn read_u8(&mut self, addr: u32) -> Result<u8, ProbeError> {
+        self.target().read_u8(addr)
+    }
+    fn write_u8(&mut self, addr: u32, value: u8) -> Result<(), ProbeError> {
+        self.target().write_u8(addr, value)
+    }
+    fn halt(&mut self) -> Result<StopReason, ProbeError> {
+        self.target().halt()
+    }
+    fn resume(&mut self) -> Result<(), ProbeError> {
+        self.target().resume()
+    }
+    fn wait_for_halt(&mut self, limit: Duration) -> Result<StopReason, ProbeError> {
+        self.target().wait_for_halt(limit)
+    }
+    fn reset(&mut self, halt: bool) -> Result<(), ProbeError> {
+        self.target().reset(halt)
+    }
+    fn read_registers(&mut self) -> Result<Registers, ProbeError> {
+        self.target().read_registers()
+    }
+    fn write_register(&mut self, n: u32, value: u32) -> Result<(), ProbeError> {
+        self.target().write_register(n, value)
     }
 }
 
