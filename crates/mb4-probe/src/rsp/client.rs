@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use super::dialect::{ResetHalt, Server, scs};
 use super::packet::{self, Event, Framer};
+use super::tdesc;
 use crate::error::shorten;
 use crate::{ProbeError, Registers, StopReason, Target};
 
@@ -75,6 +76,8 @@ pub struct GdbClient {
     x_supported: Option<bool>,
     running: bool,
     stats: WireStats,
+    /// xPSR's number in this server's register numbering, once known.
+    xpsr: Option<u32>,
 }
 
 impl GdbClient {
@@ -111,6 +114,7 @@ impl GdbClient {
             x_supported: None,
             running: false,
             stats: WireStats::default(),
+            xpsr: None,
         };
         client.handshake(options)?;
         Ok(client)
@@ -161,6 +165,56 @@ impl GdbClient {
 
     fn has_feature(&self, name: &str) -> bool {
         self.features.iter().any(|f| f == name)
+    }
+
+    /// One annex of the target description, read in pieces.
+    fn read_annex(&mut self, annex: &str) -> Result<String, ProbeError> {
+        let mut text = Vec::new();
+        let chunk = self.packet_size.saturating_sub(16).max(64);
+        loop {
+            let cmd = format!("qXfer:features:read:{annex}:{:x},{chunk:x}", text.len());
+            let reply = self.command(cmd.as_bytes())?;
+            match reply.split_first() {
+                Some((b'm', data)) if !data.is_empty() => text.extend_from_slice(data),
+                Some((b'l', data)) => {
+                    text.extend_from_slice(data);
+                    break;
+                }
+                _ => {
+                    return Err(self.bad(
+                        &cmd,
+                        &String::from_utf8_lossy(&reply),
+                        "not a qXfer reply",
+                    ));
+                }
+            }
+            if text.len() > 1 << 20 {
+                return Err(self.bad(&cmd, "…", "target description over 1 MiB"));
+            }
+        }
+        Ok(String::from_utf8_lossy(&text).into_owned())
+    }
+
+    /// xPSR's register number: from the target description when the server
+    /// offers one, else the old M-profile layout's 25.
+    fn xpsr_number(&mut self) -> u32 {
+        if let Some(n) = self.xpsr {
+            return n;
+        }
+        let mut n = crate::XPSR;
+        if self.has_feature("qXfer:features:read+")
+            && let Ok(main) = self.read_annex("target.xml")
+        {
+            let mut docs = vec![main.clone()];
+            for href in tdesc::includes(&main).into_iter().take(16) {
+                if let Ok(part) = self.read_annex(&href) {
+                    docs.push(part);
+                }
+            }
+            n = tdesc::number_of(&docs, "xpsr").unwrap_or(n);
+        }
+        self.xpsr = Some(n);
+        n
     }
 
     /// The server family (detected or given).
@@ -681,8 +735,8 @@ impl Target for GdbClient {
         for (i, w) in bytes[..64].chunks(4).enumerate() {
             regs.r[i] = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
         }
-        // xPSR is register 25 in gdb's Arm M-profile numbering.
-        let xpsr = self.command(b"p19")?;
+        let cmd = format!("p{:x}", self.xpsr_number());
+        let xpsr = self.command(cmd.as_bytes())?;
         regs.xpsr = packet::unhex(&xpsr)
             .filter(|b| b.len() == 4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
@@ -691,6 +745,11 @@ impl Target for GdbClient {
 
     fn write_register(&mut self, n: u32, value: u32) -> Result<(), ProbeError> {
         self.ensure_halted()?;
+        let n = if n == crate::XPSR {
+            self.xpsr_number()
+        } else {
+            n
+        };
         let cmd = format!("P{n:x}={}", packet::hex(&value.to_le_bytes()));
         let reply = self.command(cmd.as_bytes())?;
         if reply.is_empty() {
