@@ -102,14 +102,14 @@ impl Header {
         let inside = |a: u32, len: u32| {
             ram.contains(&a) && u64::from(a) + u64::from(len) <= u64::from(ram.end)
         };
-        let image_end = LOAD_ADDRESS + h.image_size;
-        if h.image_size as usize > image.len() || h.image_size < 32 {
+        if h.image_size as usize > image.len() || h.image_size < 32 || h.image_size > 64 << 10 {
             return Err(bad(format!(
                 "it says it has {} bytes but holds {}",
                 h.image_size,
                 image.len()
             )));
         }
+        let image_end = LOAD_ADDRESS + h.image_size;
         if h.entry & 1 == 0 || !(LOAD_ADDRESS..image_end).contains(&(h.entry & !1)) {
             return Err(bad(format!(
                 "entry {:#010x} is not Thumb code inside the image",
@@ -465,6 +465,11 @@ mod tests {
         v[16..20].copy_from_slice(&0x2007_FF00u32.to_le_bytes());
         assert!(msg(&v).contains("buffer"));
         assert!(msg(&BUILTIN[..40]).contains("holds 40"));
+        // Found by fuzzing (fuzz/fuzz_targets/loader_header.rs): a huge
+        // size claim in a huge image overflowed the end address.
+        let mut v = BUILTIN.to_vec();
+        v[24..28].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(msg(&v).contains("says it has"));
     }
 
     #[test]
