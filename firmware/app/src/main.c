@@ -9,6 +9,8 @@
  * alarm is due. Steps come from the BMI270's step counter; the heart screen
  * measures the pulse with the AFE4900 while it is shown and the IQS620A says
  * the band is worn. Sensors that are missing or fail to start show "--".
+ * Built with bluetooth.conf, it also advertises the Heart Rate, Battery and
+ * Device Information services (ble.c).
  *
  * Wall time is uptime plus an offset the user sets (no RTC driver yet).
  *
@@ -35,6 +37,7 @@
 #include <lvgl.h>
 
 #include "battery.h"
+#include "ble.h"
 #include "clock.h"
 #include "pulse.h"
 
@@ -251,6 +254,7 @@ static void show_time(const struct civil_time *t)
 static void show_battery(int mv)
 {
 	lv_label_set_text_fmt(face_battery, "%d%%", battery_percent(mv));
+	ble_battery(battery_percent(mv));
 	printk("watch: battery %d mV, %d%%\n", mv, battery_percent(mv));
 }
 
@@ -272,6 +276,7 @@ static void show_pulse(enum pulse_state state, int bpm)
 	};
 	if (state == PULSE_RATE) {
 		lv_label_set_text_fmt(heart_value, "%d", bpm);
+		ble_heart_rate(bpm);
 		printk("watch: heart %d bpm\n", bpm);
 	} else {
 		lv_label_set_text(heart_value, "--");
@@ -311,6 +316,7 @@ int main(void)
 	printk("watch: face on screen\n");
 
 	imu_start();
+	ble_start();
 	pulse_stop(); /* the PPG's LEDs stay off until the heart screen is shown */
 	int64_t shown = -1;
 	int shown_steps = -1;
