@@ -473,7 +473,29 @@ impl Cpu {
     /// when something other than this core (DMA, a loader) writes memory the core
     /// may have executed.
     pub fn invalidate_code(&mut self, addr: u32, len: u32) {
-        self.cache.invalidate(addr, len);
+        self.forget_code(addr, len);
+    }
+
+    /// Empties the decoded slots overlapping `[addr, addr+len)`; if one held an
+    /// instruction, the blocks are gone too and the run loop must look up
+    /// its next instruction afresh.
+    pub(crate) fn forget_code(&mut self, addr: u32, len: u32) {
+        if self.cache.invalidate(addr, len) {
+            self.attention = true;
+        }
+    }
+
+    /// A store of `len` bytes at `addr` by the core: keeps decoded code
+    /// coherent at the cost of two bit tests when the store is not near any.
+    #[inline(always)]
+    pub(crate) fn stored(&mut self, addr: u32, len: u32) {
+        // [addr-2, addr+len) spans at most two pages, the first and the last:
+        // a 32-bit instruction may start in the halfword before the store.
+        if self.cache.may_hold_code(addr.wrapping_sub(2))
+            || self.cache.may_hold_code(addr.wrapping_add(len - 1))
+        {
+            self.forget_code(addr, len);
+        }
     }
 
     /// Stops [`Cpu::run`] before the instruction at `addr` executes.

@@ -87,13 +87,7 @@ impl Cpu {
         }
         bus.write(addr, size, value)
             .map_err(|e| Fault::DataBus { addr: e.addr })?;
-        if self.cache.may_hold_code(addr)
-            || self
-                .cache
-                .may_hold_code(addr.wrapping_add(size.bytes() - 1))
-        {
-            self.cache.invalidate(addr, size.bytes());
-        }
+        self.stored(addr, size.bytes());
         Ok(())
     }
 
@@ -539,16 +533,12 @@ impl Cpu {
 
     /// Executes one decoded instruction at `pc` of length `len`.
     #[inline(always)]
-    pub(crate) fn exec<B: Bus>(
-        &mut self,
-        bus: &mut B,
-        op: Op,
-        pc: u32,
-        len: u8,
-    ) -> Result<Flow, Fault> {
+    pub(crate) fn exec<B: Bus>(&mut self, bus: &mut B, op: &Op, pc: u32) -> Result<Flow, Fault> {
+        // Read in place: a copy of the operand block made piecewise on the
+        // stack stalled the first field loads (store forwarding).
+        let op = *op;
         let setflags16 = self.it == 0; // 16-bit data processing sets flags outside IT
         let pc4 = pc.wrapping_add(4);
-        let _ = len;
         match op {
             // -- t16.decode: shifts, add, subtract, move, compare
             Op::LSL_i16 { imm, rm, rd }

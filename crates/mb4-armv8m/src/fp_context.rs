@@ -194,9 +194,7 @@ impl Cpu {
             self.sys.scb.cfsr |= CFSR_LSPERR;
             return Err(exc::BUS_FAULT);
         }
-        if self.cache.may_hold_code(addr) || self.cache.may_hold_code(addr.wrapping_add(3)) {
-            self.cache.invalidate(addr, 4);
-        }
+        self.stored(addr, 4);
         Ok(())
     }
 

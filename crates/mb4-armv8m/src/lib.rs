@@ -14,6 +14,7 @@
 //! and inputs give the same run.
 
 mod alu;
+mod block;
 pub mod bus;
 mod cache;
 mod cpu;

@@ -2,8 +2,9 @@
 //! execute, and — only when flagged — the between-instruction work: timers,
 //! exceptions, sleep and fast-forward.
 
+use crate::block;
 use crate::bus::{Bus, Size};
-use crate::cache::Slot;
+use crate::cache::{PAGE_SHIFT, Slot};
 use crate::cpu::{Cpu, StopReason, exc};
 use crate::decode::{Op, decode, is_32bit};
 use crate::exception::Fault;
@@ -41,7 +42,9 @@ impl Cpu {
 
     /// The hot loop. Per instruction it tests only `attention` and the cycle
     /// limit; everything rare (timers, exceptions, sleep, T bit) is behind
-    /// `attention`. `BREAKPOINTS` compiles the breakpoint test in or out.
+    /// `attention`. `BREAKPOINTS` compiles the breakpoint test in or out;
+    /// without breakpoints (and with the MPU off, whose execute checks are
+    /// per instruction) instructions come from blocks.
     fn run_loop<B: Bus, const BREAKPOINTS: bool>(&mut self, bus: &mut B, end: u64) -> StopReason {
         loop {
             if let Some(stop) = self.between_instructions(bus, end) {
@@ -55,12 +58,101 @@ impl Cpu {
                         return StopReason::Breakpoint { addr: self.pc };
                     }
                     self.resume_past = None;
+                } else if !self.mpu_on()
+                    && let Some(range) = self.block_at(bus, self.pc)
+                {
+                    if let Some(stop) = self.run_block(bus, range, limit) {
+                        return stop;
+                    }
+                    continue;
                 }
                 if let Some(stop) = self.step_one(bus) {
                     return stop;
                 }
             }
         }
+    }
+
+    /// Runs the block in arena range `(i, end)` from its first instruction,
+    /// exactly as [`Cpu::step_one`] would one by one, while the next
+    /// instruction is the next in the block and nothing needs the loop
+    /// (a store that changes code sets `attention`).
+    #[inline(always)]
+    fn run_block<B: Bus>(
+        &mut self,
+        bus: &mut B,
+        (start, end): (usize, usize),
+        limit: u64,
+    ) -> Option<StopReason> {
+        let (arena, generation) = self.cache.blocks.lend();
+        let mut stop = None;
+        for d in arena.get(start..end).unwrap_or(&[]) {
+            let pc = self.pc;
+            stop = self.retire(bus, pc, d);
+            if stop.is_some()
+                || self.attention
+                || self.cycles >= limit
+                || self.pc != pc.wrapping_add(u32::from(d.len))
+            {
+                break;
+            }
+        }
+        self.cache.blocks.give_back(arena, generation);
+        stop
+    }
+
+    /// The block starting at `pc`, built if need be; `None` where code is not
+    /// cacheable (or cannot be fetched: [`Cpu::step_one`] raises the fault).
+    #[inline(always)]
+    fn block_at<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Option<(usize, usize)> {
+        match self.cache.blocks.find(pc) {
+            Some(r) => Some(r),
+            None => self.build_block(bus, pc),
+        }
+    }
+
+    /// Decodes (through the slot cache) from `pc` to the first branch, the
+    /// end of the page, something not cacheable, or [`block::MAX_LEN`].
+    #[inline(never)]
+    fn build_block<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Option<(usize, usize)> {
+        let mut slots = [Slot::EMPTY; block::MAX_LEN];
+        let mut n = 0;
+        let mut a = pc;
+        while n < block::MAX_LEN {
+            let Some(d) = self.cached_slot(bus, a) else {
+                break;
+            };
+            slots[n] = d;
+            n += 1;
+            a = a.wrapping_add(u32::from(d.len));
+            if ends_block(&d.op) || a >> PAGE_SHIFT != pc >> PAGE_SHIFT {
+                break;
+            }
+        }
+        if n == 0 {
+            return None;
+        }
+        Some(self.cache.blocks.insert(pc, &slots[..n]))
+    }
+
+    /// The decoded instruction at `a` from the slot cache, decoding it there
+    /// first; `None` unless its bytes are cacheable and readable.
+    fn cached_slot<B: Bus>(&mut self, bus: &mut B, a: u32) -> Option<Slot> {
+        let page = match self.cache.lookup(a) {
+            Some(p) => p,
+            None if bus.code_cacheable(a) => self.cache.create(a),
+            None => return None,
+        };
+        let d = self.cache.slot(page, a);
+        if d.len != 0 {
+            return Some(d);
+        }
+        let d = self.decode_at(bus, a).ok()?;
+        if !bus.code_cacheable(a.wrapping_add(u32::from(d.len) - 1)) {
+            return None;
+        }
+        self.cache.fill(page, a, d);
+        Some(d)
     }
 
     /// Executes exactly one instruction (or takes one pending exception, or
@@ -177,6 +269,13 @@ impl Cpu {
                 return None;
             }
         };
+        self.retire(bus, pc, &d)
+    }
+
+    /// Executes the fetched instruction `d` at `pc`: one cycle, IT, the
+    /// outcome's effect on PC.
+    #[inline(always)]
+    fn retire<B: Bus>(&mut self, bus: &mut B, pc: u32, d: &Slot) -> Option<StopReason> {
         let next = pc.wrapping_add(u32::from(d.len));
         self.cycles += 1;
         let in_it = self.it != 0;
@@ -186,7 +285,7 @@ impl Cpu {
             return None;
         }
         self.r[15] = pc.wrapping_add(4);
-        match self.exec(bus, d.op, pc, d.len) {
+        match self.exec(bus, &d.op, pc) {
             Ok(Flow::Next) => {
                 self.pc = next;
                 if in_it {
@@ -292,4 +391,31 @@ impl Cpu {
             (self.it & 0xe0) | ((self.it << 1) & 0x1f)
         };
     }
+}
+
+/// Whether a block ends after `op`: the instructions that usually branch.
+/// (Any other that does is handled too: a block is left whenever the PC is
+/// not the next instruction's; this only keeps blocks from running on into
+/// literal pools and other code's data.)
+fn ends_block(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::B16 { .. }
+            | Op::B_w { .. }
+            | Op::BX { .. }
+            | Op::BL { .. }
+            | Op::BLX_r { .. }
+            | Op::TBB { .. }
+            | Op::UNDEFINED
+            | Op::BKPT { .. }
+    ) || matches!(op, Op::POP16 { p: 1, .. })
+        || matches!(op, Op::LDM_w { list, .. } | Op::LDMDB { list, .. } if list & 0x8000 != 0)
+        || matches!(
+            op,
+            Op::MOV_hr16 { rd: 15, .. } | Op::ADD_hr16 { rd: 15, .. }
+        )
+        || matches!(
+            op,
+            Op::LDST_i8 { l: 1, rt: 15, .. } | Op::LDST_i12 { l: 1, rt: 15, .. }
+        )
 }
