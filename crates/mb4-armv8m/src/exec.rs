@@ -536,10 +536,9 @@ impl Cpu {
     pub(crate) fn exec<B: Bus>(&mut self, bus: &mut B, op: &Op, pc: u32) -> Result<Flow, Fault> {
         // Read in place: a copy of the operand block made piecewise on the
         // stack stalled the first field loads (store forwarding).
-        let op = *op;
         let setflags16 = self.it == 0; // 16-bit data processing sets flags outside IT
         let pc4 = pc.wrapping_add(4);
-        match op {
+        match *op {
             // -- t16.decode: shifts, add, subtract, move, compare
             Op::LSL_i16 { imm, rm, rd }
             | Op::LSR_i16 { imm, rm, rd }
@@ -1268,21 +1267,24 @@ impl Cpu {
                 }
                 if w != 0 {
                     // Write back after the access succeeds, before a loaded PC branches.
+                    // Other than that load, these go on to the next instruction
+                    // (a literal Next: copying ldst_single's result through the
+                    // stack stalled on store forwarding).
                     if l == 0 {
-                        let f = self.ldst_single(bus, s, sz, l, a, rt)?;
+                        self.ldst_single(bus, s, sz, l, a, rt)?;
                         self.r[usize::from(rn)] = oa;
-                        return Ok(f);
+                        return Ok(Flow::Next);
                     }
                     if rt == 15 && sz == 2 {
                         let v = self.load(bus, a, Size::Word, false)?;
                         self.r[usize::from(rn)] = oa;
                         return self.bx_write(bus, v);
                     }
-                    let f = self.ldst_single(bus, s, sz, l, a, rt)?;
+                    self.ldst_single(bus, s, sz, l, a, rt)?;
                     if rt != rn {
                         self.r[usize::from(rn)] = oa;
                     }
-                    return Ok(f);
+                    return Ok(Flow::Next);
                 }
                 self.ldst_single(bus, s, sz, l, a, rt)
             }

@@ -73,28 +73,39 @@ impl Cpu {
         }
     }
 
-    /// Runs the block in arena range `(i, end)` from its first instruction,
-    /// exactly as [`Cpu::step_one`] would one by one, while the next
-    /// instruction is the next in the block and nothing needs the loop
-    /// (a store that changes code sets `attention`).
+    /// Runs the block in arena range `(start, end)` from its first
+    /// instruction, exactly as [`Cpu::step_one`] would one by one, while the
+    /// next instruction is the next in the block and nothing needs the loop
+    /// (a store that changes code sets `attention`); then the block the PC
+    /// went to, if it is already built.
     #[inline(always)]
     fn run_block<B: Bus>(
         &mut self,
         bus: &mut B,
-        (start, end): (usize, usize),
+        (mut start, mut end): (usize, usize),
         limit: u64,
     ) -> Option<StopReason> {
         let (arena, generation) = self.cache.blocks.lend();
         let mut stop = None;
-        for d in arena.get(start..end).unwrap_or(&[]) {
-            let pc = self.pc;
-            stop = self.retire(bus, pc, d);
-            if stop.is_some()
-                || self.attention
-                || self.cycles >= limit
-                || self.pc != pc.wrapping_add(u32::from(d.len))
-            {
+        loop {
+            for d in arena.get(start..end).unwrap_or(&[]) {
+                let pc = self.pc;
+                if let Err(s) = self.retire(bus, pc, d) {
+                    // Not the next instruction of the block (or a stop).
+                    stop = s;
+                    break;
+                }
+                if self.attention || self.cycles >= limit {
+                    break;
+                }
+            }
+            if stop.is_some() || self.attention || self.cycles >= limit {
                 break;
+            }
+            // The arena is still current: a flush sets `attention`.
+            match self.cache.blocks.find(self.pc) {
+                Some(r) => (start, end) = r,
+                None => break,
             }
         }
         self.cache.blocks.give_back(arena, generation);
@@ -269,23 +280,46 @@ impl Cpu {
                 return None;
             }
         };
-        self.retire(bus, pc, &d)
+        self.retire(bus, pc, &d).err().flatten()
     }
 
     /// Executes the fetched instruction `d` at `pc`: one cycle, IT, the
-    /// outcome's effect on PC.
+    /// outcome's effect on PC. `Ok`: execution went on to the next
+    /// instruction in memory (the common case, kept short); `Err`: it went
+    /// elsewhere (a branch, an exception), or the loop must stop.
     #[inline(always)]
-    fn retire<B: Bus>(&mut self, bus: &mut B, pc: u32, d: &Slot) -> Option<StopReason> {
+    fn retire<B: Bus>(&mut self, bus: &mut B, pc: u32, d: &Slot) -> Result<(), Option<StopReason>> {
         let next = pc.wrapping_add(u32::from(d.len));
         self.cycles += 1;
         let in_it = self.it != 0;
         if in_it && !self.cond_passed(self.it >> 4) {
             self.pc = next;
             self.it_advance();
-            return None;
+            return Ok(());
         }
         self.r[15] = pc.wrapping_add(4);
-        match self.exec(bus, &d.op, pc) {
+        let flow = self.exec(bus, &d.op, pc);
+        if let Ok(Flow::Next) = flow {
+            self.pc = next;
+            if in_it {
+                self.it_advance();
+            }
+            return Ok(());
+        }
+        Err(self.retire_other(bus, pc, next, in_it, flow))
+    }
+
+    /// [`Cpu::retire`] for every outcome but [`Flow::Next`].
+    #[inline(always)]
+    fn retire_other<B: Bus>(
+        &mut self,
+        bus: &mut B,
+        pc: u32,
+        next: u32,
+        in_it: bool,
+        flow: Result<Flow, Fault>,
+    ) -> Option<StopReason> {
+        match flow {
             Ok(Flow::Next) => {
                 self.pc = next;
                 if in_it {
