@@ -133,9 +133,12 @@ impl Cpu {
 
     // ---- registers and flags ------------------------------------------------
 
+    /// Register `n`. Register fields are at most 4 bits wide, so `& 15`
+    /// changes nothing but replaces a bounds check (and its panic path) on
+    /// every access; writes index the same way.
     #[inline(always)]
     fn rg(&self, n: u8) -> u32 {
-        self.r[usize::from(n)]
+        self.r[usize::from(n & 15)]
     }
 
     #[inline(always)]
@@ -160,7 +163,7 @@ impl Cpu {
         if d == 13 {
             self.check_sp_limit(v)?;
         }
-        self.r[usize::from(d)] = v;
+        self.r[usize::from(d & 15)] = v;
         Ok(Flow::Next)
     }
 
@@ -292,7 +295,7 @@ impl Cpu {
             }
         }
         if wback {
-            self.r[usize::from(rn)] = if db {
+            self.r[usize::from(rn & 15)] = if db {
                 start
             } else {
                 base.wrapping_add(4 * count)
@@ -343,7 +346,7 @@ impl Cpu {
             }
         }
         if wback {
-            self.r[usize::from(rn)] = if db {
+            self.r[usize::from(rn & 15)] = if db {
                 start
             } else {
                 base.wrapping_add(4 * count)
@@ -381,7 +384,7 @@ impl Cpu {
             return Ok(Flow::Next); // PLD, PLI and the unallocated memory hints
         }
         let v = self.load(bus, addr, size, s != 0)?;
-        self.r[usize::from(rt)] = v;
+        self.r[usize::from(rt & 15)] = v;
         Ok(Flow::Next)
     }
 
@@ -471,8 +474,8 @@ impl Cpu {
     fn accumulate_long(&mut self, rdlo: u8, rdhi: u8, value: i64) {
         let acc = (u64::from(self.rg(rdhi)) << 32) | u64::from(self.rg(rdlo));
         let r = acc.wrapping_add(value as u64);
-        self.r[usize::from(rdlo)] = r as u32;
-        self.r[usize::from(rdhi)] = (r >> 32) as u32;
+        self.r[usize::from(rdlo & 15)] = r as u32;
+        self.r[usize::from(rdhi & 15)] = (r >> 32) as u32;
     }
 
     /// The parallel add/subtract family (SADD16, UQSUB8, SHASX, ...):
@@ -553,7 +556,7 @@ impl Cpu {
                     self.set_nz(r);
                     self.c = c;
                 }
-                self.r[usize::from(rd)] = r;
+                self.r[usize::from(rd & 15)] = r;
                 Ok(Flow::Next)
             }
             Op::ADD_r16 { rm, rn, rd } => {
@@ -561,7 +564,7 @@ impl Cpu {
                 if setflags16 {
                     self.set_nzcv(r, c, v);
                 }
-                self.r[usize::from(rd)] = r;
+                self.r[usize::from(rd & 15)] = r;
                 Ok(Flow::Next)
             }
             Op::SUB_r16 { rm, rn, rd } => {
@@ -569,7 +572,7 @@ impl Cpu {
                 if setflags16 {
                     self.set_nzcv(r, c, v);
                 }
-                self.r[usize::from(rd)] = r;
+                self.r[usize::from(rd & 15)] = r;
                 Ok(Flow::Next)
             }
             Op::ADD_i16 { imm, rn, rd } => {
@@ -577,7 +580,7 @@ impl Cpu {
                 if setflags16 {
                     self.set_nzcv(r, c, v);
                 }
-                self.r[usize::from(rd)] = r;
+                self.r[usize::from(rd & 15)] = r;
                 Ok(Flow::Next)
             }
             Op::SUB_i16 { imm, rn, rd } => {
@@ -585,7 +588,7 @@ impl Cpu {
                 if setflags16 {
                     self.set_nzcv(r, c, v);
                 }
-                self.r[usize::from(rd)] = r;
+                self.r[usize::from(rd & 15)] = r;
                 Ok(Flow::Next)
             }
             Op::MOV_i16 { rd, imm } => {
@@ -593,7 +596,7 @@ impl Cpu {
                 if setflags16 {
                     self.set_nz(r);
                 }
-                self.r[usize::from(rd)] = r;
+                self.r[usize::from(rd & 15)] = r;
                 Ok(Flow::Next)
             }
             Op::CMP_i16 { rn, imm } => {
@@ -624,7 +627,7 @@ impl Cpu {
                 if setflags16 {
                     self.set_nz(r);
                 }
-                self.r[usize::from(rd)] = r;
+                self.r[usize::from(rd & 15)] = r;
                 Ok(Flow::Next)
             }
             Op::LSL_r16 { rm, rd }
@@ -642,7 +645,7 @@ impl Cpu {
                     self.set_nz(r);
                     self.c = c;
                 }
-                self.r[usize::from(rd)] = r;
+                self.r[usize::from(rd & 15)] = r;
                 Ok(Flow::Next)
             }
             Op::ADC_r16 { rm, rd } | Op::SBC_r16 { rm, rd } => {
@@ -655,7 +658,7 @@ impl Cpu {
                 if setflags16 {
                     self.set_nzcv(r, c, v);
                 }
-                self.r[usize::from(rd)] = r;
+                self.r[usize::from(rd & 15)] = r;
                 Ok(Flow::Next)
             }
             Op::RSB_i16 { rm, rd } => {
@@ -663,7 +666,7 @@ impl Cpu {
                 if setflags16 {
                     self.set_nzcv(r, c, v);
                 }
-                self.r[usize::from(rd)] = r;
+                self.r[usize::from(rd & 15)] = r;
                 Ok(Flow::Next)
             }
             Op::CMP_r16 { rm, rd } => {
@@ -681,7 +684,7 @@ impl Cpu {
                 if setflags16 {
                     self.set_nz(r);
                 }
-                self.r[usize::from(rd)] = r;
+                self.r[usize::from(rd & 15)] = r;
                 Ok(Flow::Next)
             }
 
@@ -716,7 +719,7 @@ impl Cpu {
             // -- t16.decode: loads and stores
             Op::LDR_lit16 { rt, imm } => {
                 let v = self.load(bus, (pc4 & !3).wrapping_add(imm), Size::Word, false)?;
-                self.r[usize::from(rt)] = v;
+                self.r[usize::from(rt & 15)] = v;
                 Ok(Flow::Next)
             }
             Op::STR_r16 { rm, rn, rt }
@@ -746,7 +749,7 @@ impl Cpu {
                 };
                 let a = self.rg(rn).wrapping_add(self.rg(rm));
                 let v = self.load(bus, a, size, signed)?;
-                self.r[usize::from(rt)] = v;
+                self.r[usize::from(rt & 15)] = v;
                 Ok(Flow::Next)
             }
             Op::STR_i16 { rn, rt, imm } | Op::STRH_i16 { rn, rt, imm } => {
@@ -774,21 +777,21 @@ impl Cpu {
                 };
                 let a = self.rg(rn).wrapping_add(imm);
                 let v = self.load(bus, a, size, false)?;
-                self.r[usize::from(rt)] = v;
+                self.r[usize::from(rt & 15)] = v;
                 Ok(Flow::Next)
             }
             Op::LDRB_i16 { imm, rn, rt } => {
                 let a = self.rg(rn).wrapping_add(u32::from(imm));
                 let v = self.load(bus, a, Size::Byte, false)?;
-                self.r[usize::from(rt)] = v;
+                self.r[usize::from(rt & 15)] = v;
                 Ok(Flow::Next)
             }
             Op::ADR16 { rd, imm } => {
-                self.r[usize::from(rd)] = (pc4 & !3).wrapping_add(imm);
+                self.r[usize::from(rd & 15)] = (pc4 & !3).wrapping_add(imm);
                 Ok(Flow::Next)
             }
             Op::ADD_sp16 { rd, imm } => {
-                self.r[usize::from(rd)] = self.r[13].wrapping_add(imm);
+                self.r[usize::from(rd & 15)] = self.r[13].wrapping_add(imm);
                 Ok(Flow::Next)
             }
 
@@ -811,19 +814,19 @@ impl Cpu {
                 }
             }
             Op::SXTH_r16 { rm, rd } => {
-                self.r[usize::from(rd)] = self.rg(rm) as u16 as i16 as i32 as u32;
+                self.r[usize::from(rd & 15)] = self.rg(rm) as u16 as i16 as i32 as u32;
                 Ok(Flow::Next)
             }
             Op::SXTB_r16 { rm, rd } => {
-                self.r[usize::from(rd)] = self.rg(rm) as u8 as i8 as i32 as u32;
+                self.r[usize::from(rd & 15)] = self.rg(rm) as u8 as i8 as i32 as u32;
                 Ok(Flow::Next)
             }
             Op::UXTH_r16 { rm, rd } => {
-                self.r[usize::from(rd)] = self.rg(rm) & 0xffff;
+                self.r[usize::from(rd & 15)] = self.rg(rm) & 0xffff;
                 Ok(Flow::Next)
             }
             Op::UXTB_r16 { rm, rd } => {
-                self.r[usize::from(rd)] = self.rg(rm) & 0xff;
+                self.r[usize::from(rd & 15)] = self.rg(rm) & 0xff;
                 Ok(Flow::Next)
             }
             Op::PUSH16 { m, list } => {
@@ -847,17 +850,17 @@ impl Cpu {
                 Ok(Flow::Next)
             }
             Op::REV_r16 { rm, rd } => {
-                self.r[usize::from(rd)] = self.rg(rm).swap_bytes();
+                self.r[usize::from(rd & 15)] = self.rg(rm).swap_bytes();
                 Ok(Flow::Next)
             }
             Op::REV16_r16 { rm, rd } => {
                 let v = self.rg(rm);
-                self.r[usize::from(rd)] = ((v & 0x00ff_00ff) << 8) | ((v >> 8) & 0x00ff_00ff);
+                self.r[usize::from(rd & 15)] = ((v & 0x00ff_00ff) << 8) | ((v >> 8) & 0x00ff_00ff);
                 Ok(Flow::Next)
             }
             Op::REVSH_r16 { rm, rd } => {
                 let v = self.rg(rm);
-                self.r[usize::from(rd)] = (v as u16).swap_bytes() as i16 as i32 as u32;
+                self.r[usize::from(rd & 15)] = (v as u16).swap_bytes() as i16 as i32 as u32;
                 Ok(Flow::Next)
             }
             Op::BKPT { imm } => {
@@ -928,7 +931,7 @@ impl Cpu {
                 self.check_align(a, size, true)?;
                 let v = self.bus_read(bus, a, size)?;
                 self.monitor = Some(a);
-                self.r[usize::from(rt)] = v;
+                self.r[usize::from(rt & 15)] = v;
                 Ok(Flow::Next)
             }
             Op::STREX {
@@ -948,7 +951,7 @@ impl Cpu {
                     self.bus_write(bus, a, size, v)?;
                 }
                 self.monitor = None;
-                self.r[usize::from(rd)] = u32::from(!ok);
+                self.r[usize::from(rd & 15)] = u32::from(!ok);
                 Ok(Flow::Next)
             }
             Op::TT { rn, rd, a, t } => {
@@ -957,7 +960,7 @@ impl Cpu {
                 if rn == 15 || rd == 13 || rd == 15 || a != 0 {
                     return Err(Fault::Undefined);
                 }
-                self.r[usize::from(rd)] = self.tt_response(self.rg(rn), t != 0);
+                self.r[usize::from(rd & 15)] = self.tt_response(self.rg(rn), t != 0);
                 Ok(Flow::Next)
             }
             Op::LDA { rn, rt, sz } => {
@@ -965,7 +968,7 @@ impl Cpu {
                 let a = self.rg(rn);
                 self.check_align(a, size, true)?;
                 let v = self.bus_read(bus, a, size)?;
-                self.r[usize::from(rt)] = v;
+                self.r[usize::from(rt & 15)] = v;
                 Ok(Flow::Next)
             }
             Op::STL { rn, rt, sz } => {
@@ -1019,16 +1022,16 @@ impl Cpu {
                     let v1 = self.bus_read(bus, a, Size::Word)?;
                     let v2 = self.bus_read(bus, a.wrapping_add(4), Size::Word)?;
                     if w != 0 {
-                        self.r[usize::from(rn)] = oa;
+                        self.r[usize::from(rn & 15)] = oa;
                     }
-                    self.r[usize::from(rt)] = v1;
-                    self.r[usize::from(rt2)] = v2;
+                    self.r[usize::from(rt & 15)] = v1;
+                    self.r[usize::from(rt2 & 15)] = v2;
                 } else {
                     let (v1, v2) = (self.rg(rt), self.rg(rt2));
                     self.bus_write(bus, a, Size::Word, v1)?;
                     self.bus_write(bus, a.wrapping_add(4), Size::Word, v2)?;
                     if w != 0 {
-                        self.r[usize::from(rn)] = oa;
+                        self.r[usize::from(rn & 15)] = oa;
                     }
                 }
                 self.stall(1);
@@ -1272,17 +1275,17 @@ impl Cpu {
                     // stack stalled on store forwarding).
                     if l == 0 {
                         self.ldst_single(bus, s, sz, l, a, rt)?;
-                        self.r[usize::from(rn)] = oa;
+                        self.r[usize::from(rn & 15)] = oa;
                         return Ok(Flow::Next);
                     }
                     if rt == 15 && sz == 2 {
                         let v = self.load(bus, a, Size::Word, false)?;
-                        self.r[usize::from(rn)] = oa;
+                        self.r[usize::from(rn & 15)] = oa;
                         return self.bx_write(bus, v);
                     }
                     self.ldst_single(bus, s, sz, l, a, rt)?;
                     if rt != rn {
-                        self.r[usize::from(rn)] = oa;
+                        self.r[usize::from(rn & 15)] = oa;
                     }
                     return Ok(Flow::Next);
                 }
@@ -1427,8 +1430,8 @@ impl Cpu {
                             + u64::from(self.rg(rdhi))
                     }
                 };
-                self.r[usize::from(rdlo)] = r as u32;
-                self.r[usize::from(rdhi)] = (r >> 32) as u32;
+                self.r[usize::from(rdlo & 15)] = r as u32;
+                self.r[usize::from(rdhi & 15)] = (r >> 32) as u32;
                 Ok(Flow::Next)
             }
             // -- t32.decode: DSP multiplies

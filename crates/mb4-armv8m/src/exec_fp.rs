@@ -68,7 +68,7 @@ impl Cpu {
                 let base = if rn == 15 {
                     pc4 & !3
                 } else {
-                    self.r[usize::from(rn)]
+                    self.r[usize::from(rn & 15)]
                 };
                 let a = if u != 0 {
                     base.wrapping_add(imm)
@@ -121,7 +121,7 @@ impl Cpu {
                 if count == 0 || first + count > 32 || (dbl != 0 && count > 32) {
                     return Err(Fault::Undefined);
                 }
-                let base = self.r[usize::from(rn)];
+                let base = self.r[usize::from(rn & 15)];
                 let start = if p != 0 {
                     base.wrapping_sub(4 * u32::from(imm))
                 } else {
@@ -145,7 +145,7 @@ impl Cpu {
                     }
                 }
                 if w != 0 {
-                    self.r[usize::from(rn)] = if p != 0 {
+                    self.r[usize::from(rn & 15)] = if p != 0 {
                         start
                     } else {
                         base.wrapping_add(4 * u32::from(imm))
@@ -170,9 +170,9 @@ impl Cpu {
             }
             Op::VMOV_sr { op, rt, vn } => {
                 if op != 0 {
-                    self.r[usize::from(rt)] = self.s(vn);
+                    self.r[usize::from(rt & 15)] = self.s(vn);
                 } else {
-                    let v = self.r[usize::from(rt)];
+                    let v = self.r[usize::from(rt & 15)];
                     self.set_s(vn, v);
                 }
                 Ok(Flow::Next)
@@ -181,7 +181,7 @@ impl Cpu {
                 if vd >= 16 {
                     return Err(Fault::Undefined);
                 }
-                let v = self.r[usize::from(rt)];
+                let v = self.r[usize::from(rt & 15)];
                 self.set_s(vd * 2 + h, v);
                 Ok(Flow::Next)
             }
@@ -189,11 +189,11 @@ impl Cpu {
                 if vd >= 16 {
                     return Err(Fault::Undefined);
                 }
-                self.r[usize::from(rt)] = self.s(vd * 2 + h);
+                self.r[usize::from(rt & 15)] = self.s(vd * 2 + h);
                 Ok(Flow::Next)
             }
             Op::VMSR { rt } => {
-                self.fpscr = self.r[usize::from(rt)] & 0xf7c0_009f;
+                self.fpscr = self.r[usize::from(rt & 15)] & 0xf7c0_009f;
                 Ok(Flow::Next)
             }
             Op::VMRS { rt } => {
@@ -204,7 +204,7 @@ impl Cpu {
                     self.c = nzcv & (1 << 29) != 0;
                     self.v = nzcv & (1 << 28) != 0;
                 } else {
-                    self.r[usize::from(rt)] = self.fpscr;
+                    self.r[usize::from(rt & 15)] = self.fpscr;
                 }
                 Ok(Flow::Next)
             }
@@ -420,10 +420,10 @@ impl Cpu {
     /// Moves two words between core registers and S registers `first`, `first+1`.
     fn move_pair(&mut self, to_core: u8, rt: u8, rt2: u8, first: u8) {
         if to_core != 0 {
-            self.r[usize::from(rt)] = self.s(first);
-            self.r[usize::from(rt2)] = self.s(first + 1);
+            self.r[usize::from(rt & 15)] = self.s(first);
+            self.r[usize::from(rt2 & 15)] = self.s(first + 1);
         } else {
-            let (a, b) = (self.r[usize::from(rt)], self.r[usize::from(rt2)]);
+            let (a, b) = (self.r[usize::from(rt & 15)], self.r[usize::from(rt2 & 15)]);
             self.set_s(first, a);
             self.set_s(first + 1, b);
         }
