@@ -122,6 +122,9 @@ impl CodeCache {
     /// Returns whether one held an instruction (then every block is forgotten,
     /// and a block being run must be left).
     pub fn invalidate(&mut self, addr: u32, len: u32) -> bool {
+        if len == 0 {
+            return false;
+        }
         let mut changed = false;
         let before = addr.wrapping_sub(2) & !1;
         if let Some(page) = self.page_of(before) {
@@ -132,18 +135,26 @@ impl CodeCache {
                 changed = true;
             }
         }
-        let start = before.wrapping_add(2);
-        let end = addr.wrapping_add(len);
-        let mut a = start;
-        while a != end && a.wrapping_sub(start) < len + 1 {
+        // The halfwords holding the bytes, counted (any `len`, wrapping at
+        // 4 GiB), a page at a time so that pages without code cost one test.
+        let first = addr & !1;
+        let last = addr.wrapping_add(len - 1) & !1;
+        let mut left = u64::from(last.wrapping_sub(first) >> 1) + 1;
+        let mut a = first;
+        while left > 0 {
+            let to_page_end = (1u32 << PAGE_SHIFT) - (a & ((1 << PAGE_SHIFT) - 1));
+            let n = u64::from(to_page_end >> 1).min(left);
             if let Some(page) = self.page_of(a) {
-                let s = &mut self.pages[page].slots[slot_index(a)];
-                if s.len != 0 {
-                    *s = Slot::EMPTY;
-                    changed = true;
+                let i = slot_index(a);
+                for s in &mut self.pages[page].slots[i..i + n as usize] {
+                    if s.len != 0 {
+                        *s = Slot::EMPTY;
+                        changed = true;
+                    }
                 }
             }
-            a = a.wrapping_add(2);
+            a = a.wrapping_add((n as u32) << 1);
+            left -= n;
         }
         if changed {
             self.blocks.flush();
@@ -161,4 +172,60 @@ impl Default for CodeCache {
 #[inline(always)]
 fn slot_index(addr: u32) -> usize {
     ((addr >> 1) as usize) & (SLOTS - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cache with the page at 0x1000 holding `slots` (address, length).
+    fn cache_with(slots: &[(u32, u8)]) -> CodeCache {
+        let mut c = CodeCache::new();
+        let page = c.create(0x1000);
+        for &(a, len) in slots {
+            c.fill(
+                page,
+                a,
+                Slot {
+                    op: Op::UNDEFINED,
+                    len,
+                },
+            );
+        }
+        c
+    }
+
+    fn held(c: &CodeCache, a: u32) -> bool {
+        c.slot(c.page_of(a).unwrap(), a).len != 0
+    }
+
+    #[test]
+    fn invalidation_empties_exactly_the_overlapping_instructions() {
+        // 16-bit at 0x1100, 32-bit at 0x1102, 16-bit at 0x1106.
+        let slots = [(0x1100, 2), (0x1102, 4), (0x1106, 2)];
+        // A byte in the second half of the 32-bit one.
+        let mut c = cache_with(&slots);
+        assert!(c.invalidate(0x1105, 1));
+        assert!(held(&c, 0x1100) && !held(&c, 0x1102) && held(&c, 0x1106));
+        // The halfword after a 16-bit instruction: nothing held there.
+        let mut c = cache_with(&[(0x1100, 2)]);
+        assert!(!c.invalidate(0x1102, 2));
+        assert!(held(&c, 0x1100));
+        // An odd address inside a 16-bit instruction.
+        let mut c = cache_with(&slots);
+        assert!(c.invalidate(0x1107, 1));
+        assert!(held(&c, 0x1102) && !held(&c, 0x1106));
+        // A word over all three, and nothing when nothing is written.
+        let mut c = cache_with(&slots);
+        assert!(!c.invalidate(0x1100, 0));
+        assert!(c.invalidate(0x1101, 6));
+        assert!(!held(&c, 0x1100) && !held(&c, 0x1102) && !held(&c, 0x1106));
+    }
+
+    #[test]
+    fn invalidating_all_of_memory_ends_quickly() {
+        let mut c = cache_with(&[(0x1ffe, 2)]);
+        assert!(c.invalidate(0, u32::MAX));
+        assert!(!held(&c, 0x1ffe));
+    }
 }
