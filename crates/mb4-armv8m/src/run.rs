@@ -88,6 +88,7 @@ impl Cpu {
         let (arena, generation) = self.cache.blocks.lend();
         let mut stop = None;
         loop {
+            let head = self.pc;
             for d in arena.get(start..end).unwrap_or(&[]) {
                 let pc = self.pc;
                 if let Err(s) = self.retire(bus, pc, d) {
@@ -102,10 +103,13 @@ impl Cpu {
             if stop.is_some() || self.attention || self.cycles >= limit {
                 break;
             }
-            // The arena is still current: a flush sets `attention`.
-            match self.cache.blocks.find(self.pc) {
-                Some(r) => (start, end) = r,
-                None => break,
+            // The arena is still current: a flush sets `attention`. A loop
+            // that branches back to its own head needs no lookup.
+            if self.pc != head {
+                match self.cache.blocks.find(self.pc) {
+                    Some(r) => (start, end) = r,
+                    None => break,
+                }
             }
         }
         self.cache.blocks.give_back(arena, generation);
