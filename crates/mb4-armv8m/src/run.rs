@@ -59,6 +59,7 @@ impl Cpu {
                     }
                     self.resume_past = None;
                 } else if !self.mpu_on()
+                    && self.it == 0
                     && let Some(range) = self.block_at(bus, self.pc)
                 {
                     if let Some(stop) = self.run_block(bus, range, limit) {
@@ -91,7 +92,7 @@ impl Cpu {
             let head = self.pc;
             for d in arena.get(start..end).unwrap_or(&[]) {
                 let pc = self.pc;
-                if let Err(s) = self.retire(bus, pc, d) {
+                if let Err(s) = self.retire_outside_it(bus, pc, d) {
                     // Not the next instruction of the block (or a stop).
                     stop = s;
                     break;
@@ -100,7 +101,9 @@ impl Cpu {
                     break;
                 }
             }
-            if stop.is_some() || self.attention || self.cycles >= limit {
+            // An IT instruction ends its block; the instructions it makes
+            // conditional run one at a time (`retire`), not from blocks.
+            if stop.is_some() || self.attention || self.cycles >= limit || self.it != 0 {
                 break;
             }
             // The arena is still current: a flush sets `attention`. A loop
@@ -313,6 +316,26 @@ impl Cpu {
         Err(self.retire_other(bus, pc, next, in_it, flow))
     }
 
+    /// [`Cpu::retire`] for an instruction outside an IT block (ITSTATE zero,
+    /// as for every instruction run from a block): no IT test or advance.
+    #[inline(always)]
+    fn retire_outside_it<B: Bus>(
+        &mut self,
+        bus: &mut B,
+        pc: u32,
+        d: &Slot,
+    ) -> Result<(), Option<StopReason>> {
+        let next = pc.wrapping_add(u32::from(d.len));
+        self.cycles += 1;
+        self.r[15] = pc.wrapping_add(4);
+        let flow = self.exec(bus, &d.op, pc);
+        if let Ok(Flow::Next) = flow {
+            self.pc = next;
+            return Ok(());
+        }
+        Err(self.retire_other(bus, pc, next, false, flow))
+    }
+
     /// [`Cpu::retire`] for every outcome but [`Flow::Next`].
     #[inline(always)]
     fn retire_other<B: Bus>(
@@ -431,9 +454,10 @@ impl Cpu {
     }
 }
 
-/// Whether a block ends after `op`: the instructions that usually branch.
-/// (Any other that does is handled too: a block is left whenever the PC is
-/// not the next instruction's; this only keeps blocks from running on into
+/// Whether a block ends after `op`: the instructions that usually branch,
+/// and IT (blocks run only outside IT blocks). (Any other instruction that
+/// branches is handled too: a block is left whenever execution does not go
+/// on to the next instruction; this only keeps blocks from running on into
 /// literal pools and other code's data.)
 fn ends_block(op: &Op) -> bool {
     matches!(
@@ -446,6 +470,7 @@ fn ends_block(op: &Op) -> bool {
             | Op::TBB { .. }
             | Op::UNDEFINED
             | Op::BKPT { .. }
+            | Op::IT { .. }
     ) || matches!(op, Op::POP16 { p: 1, .. })
         || matches!(op, Op::LDM_w { list, .. } | Op::LDMDB { list, .. } if list & 0x8000 != 0)
         || matches!(
