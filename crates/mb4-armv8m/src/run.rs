@@ -75,10 +75,11 @@ impl Cpu {
     }
 
     /// Runs the block in arena range `(start, end)` from its first
-    /// instruction, exactly as [`Cpu::step_one`] would one by one, while the
-    /// next instruction is the next in the block and nothing needs the loop
-    /// (a store that changes code sets `attention`); then the block the PC
-    /// went to, if it is already built.
+    /// instruction, exactly as [`Cpu::step_one`] would one by one (outside
+    /// an IT block, where the caller starts it), while the next instruction
+    /// is the next in the block and nothing needs the loop (a store that
+    /// changes code sets `attention`); then the block the PC went to, if it
+    /// is already built.
     #[inline(always)]
     fn run_block<B: Bus>(
         &mut self,
