@@ -32,10 +32,11 @@ use mb4_periph::time::Instant;
 
 use crate::flash::NorFlash;
 use crate::periph::{
-    self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, charger::Charger,
+    self, Plain, Unmodelled, anamisc_bif::AnamiscBif, cache::Cache, charger::Charger, cmac::Cmac,
     crg_com::CrgCom, crg_per::CrgPer, crg_top::CrgTop, crg_xtal::CrgXtal, dma::Dma, gpadc::Gpadc,
-    gpio::Gpio, gpreg::Gpreg, i2c::I2c, lcdc::Lcdc, otpc::Otpc, pdc::Pdc, qspic::Qspic, rtc::Rtc,
-    spi::Spi, sys_wdog::SysWdog, timer::Timer, trng::Trng, uart::Uart, wakeup::Wakeup,
+    gpio::Gpio, gpreg::Gpreg, i2c::I2c, lcdc::Lcdc, memctrl::Memctrl, otpc::Otpc, pdc::Pdc,
+    qspic::Qspic, rtc::Rtc, spi::Spi, sys_wdog::SysWdog, timer::Timer, trng::Trng, uart::Uart,
+    wakeup::Wakeup,
 };
 
 /// SysRAM size (DA14695/97/99).
@@ -225,6 +226,10 @@ pub struct Soc {
     pub qspic: Qspic,
     /// LCDC.
     pub lcdc: Lcdc,
+    /// MEMCTRL (the CMAC's SysRAM windows, the busy semaphores).
+    pub memctrl: Memctrl,
+    /// The CMAC stand-in (the Bluetooth controller, without a radio).
+    pub cmac: Cmac,
     /// The panel on the LCDC's link, if the board has one.
     pub panel: Option<Box<dyn DbiTarget>>,
     clocks: Clocks,
@@ -303,6 +308,8 @@ impl Soc {
             i2c: [I2c::new(periph::i2c::I2C), I2c::new(periph::i2c::I2C2)],
             qspic: Qspic::new(flash),
             lcdc: Lcdc::new(),
+            memctrl: Memctrl::new(),
+            cmac: Cmac::new(),
             panel: None,
             clocks,
             reports: Vec::new(),
@@ -557,6 +564,9 @@ impl Soc {
 
     /// A register access: find the block, call its model, collect what it says.
     fn io(&mut self, addr: u32, size: u8, write: Option<u32>) -> Result<u32, BusFault> {
+        if (periph::cmac::INT_ADDR..periph::cmac::INT_ADDR + 4).contains(&addr) {
+            return Ok(self.cmac_int(addr, size, write));
+        }
         let Some(p) = mb4_da1469x::peripherals::peripheral_at(addr) else {
             self.report(
                 (3, addr),
@@ -654,6 +664,7 @@ impl Soc {
             "I2C2" => &mut self.i2c[1],
             "QSPIC" => &mut self.qspic,
             "LCDC" => &mut self.lcdc,
+            "MEMCTRL" => &mut self.memctrl,
             _ => return None,
         })
     }
@@ -690,13 +701,25 @@ impl Soc {
                 }
                 self.rtc
                     .set_divider(self.crg_top.clk_rtcdiv(), self.lp_hz, &mut cx);
+                self.cmac
+                    .set_clk_radio(self.crg_top.clk_radio(), now, &mut cx);
             }
             "GPIO" => self.sync_pins(&mut cx),
             "CACHE" if self.cache.take_swd_reset() => {
                 self.chip_reset_requested = true;
             }
-            "PDC" if self.pdc.wants_xtal() => {
-                self.crg_xtal.set_pdc_request(true, &mut cx);
+            "PDC" => {
+                if self.pdc.wants_xtal() {
+                    self.crg_xtal.set_pdc_request(true, &mut cx);
+                }
+                // hal's cmac_signal: the host set the CMAC's wake-up entry.
+                if self.cmac.is_up()
+                    && self
+                        .pdc
+                        .acknowledge_master(periph::pdc::MASTER_CMAC, &mut cx)
+                {
+                    self.cmac.signal(now);
+                }
             }
             "GPREG" => {
                 let frozen = self.gpreg.frozen();
@@ -818,6 +841,36 @@ impl Soc {
             }
         }
         self.in_dma = false;
+    }
+
+    /// An access to the word hal's CMAC2SYS handler clears the interrupt at.
+    fn cmac_int(&mut self, addr: u32, size: u8, write: Option<u32>) -> u32 {
+        let shift = 8 * (addr & 3);
+        let v = match write {
+            Some(v) => {
+                self.with_cx(|soc, cx| soc.cmac.int_write(v << shift, cx));
+                0
+            }
+            None => self.cmac.int_read() >> shift,
+        };
+        if size < 4 {
+            v & ((1 << (8 * u32::from(size))) - 1)
+        } else {
+            v
+        }
+    }
+
+    /// The CMAC stand-in's warnings and notices, as reports.
+    fn cmac_reports(&mut self) {
+        let w = self.cmac.warnings.drain(..).map(|t| ("CMAC", t));
+        let n = self.cmac.notices.drain(..).map(|t| ("bluetooth", t));
+        let all: Vec<_> = w.chain(n).collect();
+        for (block, text) in all {
+            self.reports.push(Noted {
+                at: self.now,
+                report: Report::Warning { block, text },
+            });
+        }
     }
 
     /// An access to the TRNG's FIFO port: word reads pop, anything else is refused.
@@ -962,6 +1015,7 @@ impl Soc {
             &mut self.sys_wdog.notes,
             &mut self.qspic.notes,
             &mut self.lcdc.notes,
+            &mut self.memctrl.notes,
         ] {
             if !n.is_empty() {
                 notes.extend(n.drain());
@@ -1037,6 +1091,7 @@ impl Soc {
             .filter_map(|d| d.next_event())
             .chain(self.timers[2..].iter().filter_map(|t| t.next_event()))
             .chain(self.uarts.iter().filter_map(|u| u.next_event()))
+            .chain(self.cmac.next_event())
             .min()
     }
 
@@ -1071,11 +1126,14 @@ impl Soc {
                 u.advance(&mut cx);
             }
             self.sys_wdog.advance(&mut cx);
+            self.cmac
+                .advance(self.memctrl.cmac_window(), &mut self.sysram, &mut cx);
             if self.rtc.take_pdc_alarm() {
                 self.pdc.trigger(periph::rtc::PDC_ALARM, &mut cx);
             }
         }
         self.irqs = irqs;
+        self.cmac_reports();
         if self.sys_wdog.take_nmi() {
             self.reports.push(Noted {
                 at: now,

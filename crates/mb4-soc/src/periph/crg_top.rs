@@ -50,9 +50,9 @@ mb4_periph::regmap! {
         /// Radio PLL control register.
         CLK_RADIO_REG @ 0x10 = 0 {
             CMAC_DIV: 0..=1 Tag,
-            CMAC_CLK_ENABLE: 2..=2 Tag,
+            CMAC_CLK_ENABLE: 2..=2 RW,
             CMAC_CLK_SEL: 3..=3 Tag,
-            CMAC_SYNCH_RESET: 4..=4 Tag,
+            CMAC_SYNCH_RESET: 4..=4 RW,
             RFCU_ENABLE: 5..=5 Tag,
         }
         /// Clock control register.
@@ -367,8 +367,8 @@ mb4_periph::regmap! {
 }
 
 use regs::{
-    ANA_STATUS_REG, CLK_CTRL_REG, CLK_SWITCH2XTAL_REG, PMU_CTRL_REG, SYS_CTRL_REG, SYS_STAT_REG,
-    VBUS_IRQ_CLEAR_REG, VBUS_IRQ_MASK_REG,
+    ANA_STATUS_REG, CLK_CTRL_REG, CLK_RADIO_REG, CLK_SWITCH2XTAL_REG, PMU_CTRL_REG, SYS_CTRL_REG,
+    SYS_STAT_REG, VBUS_IRQ_CLEAR_REG, VBUS_IRQ_MASK_REG,
 };
 
 /// Time a power domain takes to change state after its `PMU_CTRL_REG` bit
@@ -532,6 +532,12 @@ impl CrgTop {
     /// `LP_CLK_SEL`: 0 RC32K, 1 RCX, 2 XTAL32K, 3 external.
     pub fn lp_clk_sel(&self) -> u32 {
         CLK_CTRL_REG::LP_CLK_SEL.get(self.regs.get(CLK_CTRL_REG::OFFSET))
+    }
+
+    /// `CLK_RADIO_REG` as it stands (the CMAC stand-in runs while
+    /// `CMAC_CLK_ENABLE` is set and `CMAC_SYNCH_RESET` clear).
+    pub fn clk_radio(&self) -> u32 {
+        self.regs.get(CLK_RADIO_REG::OFFSET)
     }
 
     /// `SYS_CTRL_REG` as it stands (remap fields).

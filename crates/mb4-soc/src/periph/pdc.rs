@@ -217,6 +217,8 @@ pub const IRQ_PDC: u32 = 20;
 pub const ENTRIES: u32 = 16;
 /// `PDC_MASTER` value of the application core.
 pub const MASTER_M33: u32 = 1;
+/// `PDC_MASTER` value of the CMAC.
+pub const MASTER_CMAC: u32 = 2;
 /// `TRIG_SELECT` value of peripheral triggers.
 pub const TRIG_PERIPHERAL: u32 = 2;
 
@@ -282,6 +284,15 @@ impl Pdc {
         self.update_irq(cx);
     }
 
+    /// Acknowledge every pending entry of `master` (2: the CMAC, which
+    /// acknowledges its wake-up entry itself on silicon); whether any was.
+    pub fn acknowledge_master(&mut self, master: u32, cx: &mut Context<'_>) -> bool {
+        let mine = self.by_master(master);
+        self.pending &= !mine;
+        self.update_irq(cx);
+        mine != 0
+    }
+
     fn by_master(&self, master: u32) -> u32 {
         (0..ENTRIES)
             .filter(|i| {
@@ -295,7 +306,7 @@ impl Pdc {
         self.regs
             .set(PDC_PENDING_CM33_REG::OFFSET, self.by_master(MASTER_M33));
         self.regs
-            .set(PDC_PENDING_CMAC_REG::OFFSET, self.by_master(2));
+            .set(PDC_PENDING_CMAC_REG::OFFSET, self.by_master(MASTER_CMAC));
         self.regs
             .set(PDC_PENDING_SNC_REG::OFFSET, self.by_master(3));
         cx.irqs.set(IRQ_PDC, self.by_master(MASTER_M33) != 0);
