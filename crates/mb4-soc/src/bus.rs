@@ -1334,6 +1334,53 @@ mod tests {
     }
 
     #[test]
+    fn cmac_stand_in_through_the_bus() {
+        use crate::periph::cmac::{self, HDR_INFO, HDR_SHARED_ADDR, HDR_SHM_CONFIG};
+        let mut s = soc();
+        // An image header as hal's cmac_load_image leaves it at 0x2001_0000,
+        // shared area at +0x8000 (CMAC address 0x2000_8000).
+        let code = 0x2001_0000u32;
+        let put = |s: &mut Soc, a: u32, v: u32| s.write(a, 4, v).unwrap();
+        put(&mut s, code + HDR_INFO, cmac::IMG_MAGIC);
+        put(&mut s, code + HDR_SHARED_ADDR, 0x2000_8000);
+        put(&mut s, code + HDR_SHM_CONFIG, 0x400);
+        put(&mut s, code + HDR_SHM_CONFIG + 4, 0x2000_8000);
+        put(&mut s, code + HDR_SHM_CONFIG + 8, 0x2000_8010);
+        put(&mut s, code + HDR_SHM_CONFIG + 12, 0x2000_8100);
+        put(&mut s, code + 0x400, 64 | 64 << 16);
+        put(&mut s, 0x5005_0020, code); // CMI_CODE_BASE_REG
+        put(&mut s, 0x5005_0028, code + 0x8000); // CMI_SHARED_BASE_REG
+        // cmac_configure_pdc: entry 0, MAC timer trigger, master CMAC, EN_XTAL.
+        put(&mut s, 0x5000_0200, 2 | 6 << 2 | 1 << 7 | 2 << 11);
+        // cmac_enable.
+        put(&mut s, 0x5000_0010, 0x34);
+        put(&mut s, 0x5000_0010, 0x24);
+        let t = s.next_event().unwrap();
+        s.advance(t);
+        assert_eq!(s.read(code + 0x8000, 2).unwrap(), 0xC3AC, "ctrl->magic");
+        let t = s.next_event().unwrap();
+        s.advance(t);
+        assert!(s.irqs.is_high(cmac::IRQ), "Command Complete for NOP waits");
+        s.write(cmac::INT_ADDR, 4, 2).unwrap();
+        assert!(!s.irqs.is_high(cmac::IRQ));
+        s.write(code + 0x8100, 2, 6).unwrap(); // the host read the NOP event
+        // HCI Reset in the host's ring, then cmac_signal.
+        for (i, b) in [1u32, 0x03, 0x0C, 0].iter().enumerate() {
+            s.write(code + 0x8014 + i as u32, 1, *b).unwrap();
+        }
+        s.write(code + 0x8012, 2, 4).unwrap();
+        put(&mut s, 0x5000_0294, 0); // PDC_SET_PENDING_REG
+        assert_eq!(s.pdc.pending(), 0, "the CMAC acknowledged its entry");
+        let t = s.next_event().unwrap();
+        s.advance(t);
+        assert!(s.irqs.is_high(cmac::IRQ));
+        let ev: Vec<u32> = (0..7)
+            .map(|i| s.read(code + 0x8104 + 6 + i, 1).unwrap())
+            .collect();
+        assert_eq!(ev, [4, 0x0E, 4, 1, 0x03, 0x0C, 0]);
+    }
+
+    #[test]
     fn uart_bytes_come_out() {
         let mut s = soc();
         s.write(0x5002_0000, 4, u32::from(b'A')).unwrap();
