@@ -2,46 +2,11 @@
 //! slots and the blocks built from them never outlive a store to their bytes,
 //! whether the store hits the block being run or one that runs again later.
 
-use mb4_armv8m::{Bus, BusError, Config, Cpu, Reg, Size, StopReason};
+use mb4_armv8m::{Bus, Reg, Size, StopReason};
 
-/// 64 KiB of plain RAM at address 0.
-struct Ram(Vec<u8>);
+mod common;
 
-impl Bus for Ram {
-    fn read(&mut self, addr: u32, size: Size) -> Result<u32, BusError> {
-        let a = addr as usize;
-        let b = self
-            .0
-            .get(a..a + size.bytes() as usize)
-            .ok_or(BusError { addr })?;
-        Ok(b.iter().rev().fold(0, |v, &x| (v << 8) | u32::from(x)))
-    }
-    fn write(&mut self, addr: u32, size: Size, value: u32) -> Result<(), BusError> {
-        let a = addr as usize;
-        let b = self
-            .0
-            .get_mut(a..a + size.bytes() as usize)
-            .ok_or(BusError { addr })?;
-        b.copy_from_slice(&value.to_le_bytes()[..size.bytes() as usize]);
-        Ok(())
-    }
-    fn code_cacheable(&self, _addr: u32) -> bool {
-        true
-    }
-}
-
-fn machine(code: &[u16]) -> (Cpu, Ram) {
-    let mut ram = Ram(vec![0; 0x10000]);
-    ram.write(0, Size::Word, 0x8000).unwrap(); // initial SP
-    ram.write(4, Size::Word, 0x41).unwrap(); // reset vector (Thumb)
-    for (i, hw) in code.iter().enumerate() {
-        ram.write(0x40 + 2 * i as u32, Size::Half, u32::from(*hw))
-            .unwrap();
-    }
-    let mut cpu = Cpu::new(Config::cortex_m33(8));
-    cpu.reset(&mut ram, 0).unwrap();
-    (cpu, ram)
-}
+use common::machine;
 
 #[test]
 fn a_store_to_the_next_instruction_of_the_block_takes_effect() {

@@ -3,33 +3,11 @@
 //! `tests/cpu/c/lazyfp.c` and `tests/cpu/c/tt.c`; these pin the mechanics:
 //! what is in memory and in FPCCR/FPCAR at each step.
 
-use mb4_armv8m::{Bus, BusError, Config, Cpu, Reg, Size, StopReason};
+use mb4_armv8m::{Bus, Config, Cpu, Reg, Size, StopReason};
 
-/// 64 KiB of RAM at address 0.
-struct Ram(Vec<u8>);
+mod common;
 
-impl Bus for Ram {
-    fn read(&mut self, addr: u32, size: Size) -> Result<u32, BusError> {
-        let a = addr as usize;
-        let b = self
-            .0
-            .get(a..a + size.bytes() as usize)
-            .ok_or(BusError { addr })?;
-        Ok(b.iter().rev().fold(0, |v, &x| (v << 8) | u32::from(x)))
-    }
-    fn write(&mut self, addr: u32, size: Size, value: u32) -> Result<(), BusError> {
-        let a = addr as usize;
-        let b = self
-            .0
-            .get_mut(a..a + size.bytes() as usize)
-            .ok_or(BusError { addr })?;
-        b.copy_from_slice(&value.to_le_bytes()[..size.bytes() as usize]);
-        Ok(())
-    }
-    fn code_cacheable(&self, _addr: u32) -> bool {
-        true
-    }
-}
+use common::Ram;
 
 const FPCCR: u32 = 0xe000_ef34;
 const FPCAR: u32 = 0xe000_ef38;
