@@ -23,6 +23,7 @@
 //! PC. RAM and flash reads take a flat path ([`Soc::read`] tests them first).
 
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 
 use mb4_da1469x::memory_map;
 use mb4_periph::device::{Context, Device, IrqLines};
@@ -991,9 +992,16 @@ impl Soc {
         }
     }
 
-    /// Every block's register notes (blocks in `Vec`s are walked apart).
-    fn block_notes(&mut self) -> [&mut crate::periph::Notes; 22] {
-        [
+    /// Visit every place a block leaves something for the bus to report,
+    /// in report order, until `f` breaks. The one list of these places:
+    /// [`Soc::nothing_to_collect`] and [`Soc::collect_notes`] both walk it,
+    /// so a new source is added here and nowhere else.
+    #[inline]
+    fn each_note_source(
+        &mut self,
+        mut f: impl FnMut(NoteSource<'_>) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        for notes in [
             &mut self.crg_top.notes,
             &mut self.crg_xtal.notes,
             &mut self.crg_sys.notes,
@@ -1016,84 +1024,73 @@ impl Soc {
             &mut self.qspic.notes,
             &mut self.lcdc.notes,
             &mut self.memctrl.notes,
-        ]
+        ] {
+            f(NoteSource::Fields(notes))?;
+        }
+        for t in &mut self.timers {
+            f(NoteSource::Fields(&mut t.notes))?;
+        }
+        for u in &mut self.uarts {
+            f(NoteSource::Fields(&mut u.notes))?;
+        }
+        for i in &mut self.i2c {
+            f(NoteSource::Fields(&mut i.notes))?;
+        }
+        for i in &mut self.spi {
+            f(NoteSource::Fields(&mut i.notes))?;
+        }
+        f(NoteSource::Warnings("QSPIC", &mut self.qspic.warnings))?;
+        f(NoteSource::Warnings("flash", &mut self.qspic.flash.notes))?;
+        f(NoteSource::Warnings("GPADC", &mut self.gpadc.warnings))?;
+        f(NoteSource::Warnings("TRNG", &mut self.trng.warnings))?;
+        for i in &mut self.spi {
+            f(NoteSource::Warnings(i.which().name, &mut i.warnings))?;
+        }
+        for i in &mut self.i2c {
+            f(NoteSource::Warnings(i.which().name, &mut i.warnings))?;
+        }
+        ControlFlow::Continue(())
     }
 
     /// Whether no block has anything to report: the common case after an
     /// I/O access, checked first because collecting costs far more (it was
-    /// half the DA1469x machine's time). Lists the same sources as
-    /// [`Soc::collect_notes`]; keep the two in step.
+    /// half the DA1469x machine's time).
     fn nothing_to_collect(&mut self) -> bool {
-        self.block_notes().iter().all(|n| n.is_empty())
-            && self.timers.iter().all(|t| t.notes.is_empty())
-            && self.uarts.iter().all(|u| u.notes.is_empty())
-            && self
-                .i2c
-                .iter()
-                .all(|i| i.notes.is_empty() && i.warnings.is_empty())
-            && self
-                .spi
-                .iter()
-                .all(|i| i.notes.is_empty() && i.warnings.is_empty())
-            && self.qspic.warnings.is_empty()
-            && self.qspic.flash.notes.is_empty()
-            && self.gpadc.warnings.is_empty()
-            && self.trng.warnings.is_empty()
+        self.each_note_source(|source| {
+            if source.is_empty() {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            }
+        })
+        .is_continue()
     }
 
+    /// Report what the blocks left: unmodelled fields at `base` (the block
+    /// just accessed) plus their offsets, then warnings.
     fn collect_notes(&mut self, base: u32) {
         if self.nothing_to_collect() {
             return;
         }
         let mut notes: Vec<Unmodelled> = Vec::new();
-        for n in self.block_notes() {
-            if !n.is_empty() {
-                notes.extend(n.drain());
+        let mut warnings: Vec<(&'static str, String)> = Vec::new();
+        let _ = self.each_note_source(|source| {
+            match source {
+                NoteSource::Fields(n) => {
+                    if !n.is_empty() {
+                        notes.extend(n.drain());
+                    }
+                }
+                NoteSource::Warnings(block, w) => {
+                    warnings.extend(w.drain(..).map(|text| (block, text)));
+                }
             }
-        }
-        for t in &mut self.timers {
-            notes.extend(t.notes.drain());
-        }
-        for u in &mut self.uarts {
-            notes.extend(u.notes.drain());
-        }
-        for i in &mut self.i2c {
-            notes.extend(i.notes.drain());
-        }
-        for i in &mut self.spi {
-            notes.extend(i.notes.drain());
-        }
+            ControlFlow::Continue(())
+        });
         for what in notes {
             let addr = base + what.offset;
             self.report((8, addr), Report::UnmodelledField { addr, what });
         }
-        let warnings: Vec<(&'static str, String)> = self
-            .qspic
-            .warnings
-            .drain(..)
-            .map(|w| ("QSPIC", w))
-            .chain(self.qspic.flash.notes.drain(..).map(|w| ("flash", w)))
-            .chain(self.gpadc.warnings.drain(..).map(|w| ("GPADC", w)))
-            .chain(self.trng.warnings.drain(..).map(|w| ("TRNG", w)))
-            .chain(
-                self.spi
-                    .iter_mut()
-                    .flat_map(|i| {
-                        let name = i.which().name;
-                        i.warnings.drain(..).map(move |w| (name, w))
-                    })
-                    .collect::<Vec<_>>(),
-            )
-            .chain(
-                self.i2c
-                    .iter_mut()
-                    .flat_map(|i| {
-                        let name = i.which().name;
-                        i.warnings.drain(..).map(move |w| (name, w))
-                    })
-                    .collect::<Vec<_>>(),
-            )
-            .collect();
         for (block, text) in warnings {
             self.reports.push(Noted {
                 at: self.now,
@@ -1227,6 +1224,26 @@ impl Soc {
     /// The region list of the memory map, for debuggers.
     pub fn regions() -> &'static [memory_map::Region] {
         memory_map::REGIONS
+    }
+}
+
+/// A place where a block leaves something for the bus to report
+/// ([`Soc::each_note_source`]).
+enum NoteSource<'a> {
+    /// Writes to unmodelled register fields.
+    Fields(&'a mut periph::Notes),
+    /// Free-text warnings from the block named.
+    Warnings(&'static str, &'a mut Vec<String>),
+}
+
+impl NoteSource<'_> {
+    /// Whether nothing is waiting here.
+    #[inline]
+    fn is_empty(&self) -> bool {
+        match self {
+            NoteSource::Fields(n) => n.is_empty(),
+            NoteSource::Warnings(_, w) => w.is_empty(),
+        }
     }
 }
 
