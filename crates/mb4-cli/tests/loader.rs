@@ -3,10 +3,10 @@
 //! moment the loader starts leaves the old image or the new one, whole.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use mb4_image::builder::{ImageOptions, make_flash_image, make_image};
+use mb4_emu::gdb_child::{GdbChild, spinning_flash_image};
 use mb4_probe::loader::LoaderFlash;
 use mb4_probe::qspi::{FlashAccess, QspiFlash};
 use mb4_probe::rsp::{GdbClient, GdbOptions};
@@ -23,63 +23,29 @@ fn workdir(name: &str) -> PathBuf {
 /// A flash image whose program spins at its reset handler, `len` bytes of
 /// payload after it so the write spans many sectors; `seed` makes it differ.
 fn spin_image(version: &str, len: usize, seed: u8) -> Vec<u8> {
-    let mut payload = Vec::new();
-    payload.extend_from_slice(&0x2001_0000u32.to_le_bytes());
-    payload.extend_from_slice(&(0x1600_2408u32 | 1).to_le_bytes());
-    payload.extend_from_slice(&[0xFE, 0xE7, 0x00, 0xBF]); // b . ; nop
-    payload.extend((0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
-    let image = make_image(
-        &payload,
-        &ImageOptions {
-            version: version.into(),
-            timestamp: 0,
-        },
-    )
-    .unwrap();
-    let part = mb4_da1469x::flash::parts().find("W25Q128JW").unwrap();
-    make_flash_image(&image, part, 0x2000, 0x2000).unwrap()
+    let filler: Vec<u8> = (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect();
+    spinning_flash_image(version, &filler).unwrap()
 }
 
 /// `mb4 emu run --gdb 0` booting `image`; killed on drop.
-struct Emu {
-    child: Child,
-    addr: String,
-}
+struct Emu(GdbChild);
 
 impl Emu {
     fn start(dir: &Path, image: &[u8]) -> Emu {
         let path = dir.join("boot.bin");
         std::fs::write(&path, image).unwrap();
-        let log = dir.join("emu.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_mb4"))
-            .args(["emu", "run", "--gdb", "0", "--board", "xiaomi_mi_band_4"])
-            .arg(&path)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut emu = Emu {
-            child,
-            addr: String::new(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            if let Some(at) = text.find("127.0.0.1:") {
-                let rest = &text[at..];
-                let end = rest
-                    .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ':'))
-                    .unwrap_or(rest.len());
-                emu.addr = rest[..end].to_string();
-                return emu;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("the emulator never said where it listens");
+        let exe = Path::new(env!("CARGO_BIN_EXE_mb4"));
+        Emu(GdbChild::start(exe, &path, &dir.join("emu.log")).unwrap())
+    }
+
+    fn addr(&self) -> &str {
+        self.0.addr()
     }
 
     fn connect(&self) -> GdbClient {
-        GdbClient::connect(&self.addr, &GdbOptions::default()).unwrap()
+        GdbClient::connect(self.addr(), &GdbOptions::default()).unwrap()
     }
 
     /// The first `len` bytes of the emulated flash, after a reset.
@@ -91,13 +57,6 @@ impl Emu {
         let mut buf = vec![0; len];
         flash.read(0, &mut buf).unwrap();
         buf
-    }
-}
-
-impl Drop for Emu {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -128,7 +87,7 @@ fn both_methods_write_the_same_flash_and_the_loader_says_so() {
         &[
             "flash",
             "--gdb",
-            &emu.addr,
+            emu.addr(),
             "--i-have-a-backup",
             "new.bin",
             "--no-reset",
@@ -146,7 +105,7 @@ fn both_methods_write_the_same_flash_and_the_loader_says_so() {
         &[
             "flash",
             "--gdb",
-            &emu.addr,
+            emu.addr(),
             "--i-have-a-backup",
             "old.bin",
             "--method",

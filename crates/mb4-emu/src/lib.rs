@@ -6,6 +6,8 @@
 //!   through the boot ROM's behaviour (boards `da1469x_dk_pro`, `mi_band_4`).
 //! * [`semihosting`]: the ARM semihosting calls test programs use to print and exit.
 //! * [`elf`]: loading ELF program segments.
+//! * [`gdb_child`]: the band served to a debugger from a child `mb4 emu`,
+//!   booting a flash image that only spins (benches and tests of GDB-side tools).
 
 #![forbid(unsafe_code)]
 
@@ -15,5 +17,6 @@ pub mod da1469x;
 pub mod debug;
 pub mod elf;
 pub mod events;
+pub mod gdb_child;
 pub mod ram;
 pub mod semihosting;

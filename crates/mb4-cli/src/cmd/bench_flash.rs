@@ -2,12 +2,11 @@
 //! emulator's GDB link.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use mb4_image::builder::{ImageOptions, make_flash_image, make_image};
+use mb4_emu::gdb_child::{GdbChild, spinning_flash_image};
 use mb4_probe::qspi::{FlashAccess, QspiFlash};
 use mb4_probe::rsp::{GdbClient, GdbOptions};
 use mb4_probe::write::WritePlan;
@@ -60,8 +59,9 @@ pub fn run(args: FlashArgs) -> Result<()> {
 }
 
 fn run_in(args: &FlashArgs, dir: &Path) -> Result<()> {
+    let exe = std::env::current_exe().context("cannot find the mb4 executable")?;
     let boot = dir.join("boot.bin");
-    std::fs::write(&boot, idle_flash_image()?)?;
+    std::fs::write(&boot, spinning_flash_image("bench", &[])?)?;
     let len = args.kib as usize * 1024;
     // Varied bytes, none of them all-0xFF pages: every page gets programmed.
     let data: Vec<u8> = (0..len)
@@ -70,8 +70,8 @@ fn run_in(args: &FlashArgs, dir: &Path) -> Result<()> {
     let plan = WritePlan::for_image_at(&data, 1 << 20);
     let mut all = Vec::new();
     for method in [Method::Qspic, Method::Loader] {
-        let emu = Emulator::start(&boot)?;
-        let figures = measure(&emu.addr, method, &plan, len as u64, args.probe_rtt_ms);
+        let emu = GdbChild::start(&exe, &boot, &dir.join("emu.log"))?;
+        let figures = measure(emu.addr(), method, &plan, len as u64, args.probe_rtt_ms);
         drop(emu);
         all.push(figures?);
     }
@@ -163,74 +163,4 @@ fn measure(
         wire_bytes_per_byte: wire as f64 / bytes as f64,
         probe_round_trip_seconds: packets as f64 * rtt_ms / 1000.0,
     })
-}
-
-/// A flash image whose program only spins: the emulator boots it and waits.
-fn idle_flash_image() -> Result<Vec<u8>> {
-    // Vector table at 0x1600_2400 (image at 0x2000, IVT at +0x400): SP, then
-    // the reset handler right after the two words: `b .`.
-    let mut payload = Vec::new();
-    payload.extend_from_slice(&0x2001_0000u32.to_le_bytes());
-    payload.extend_from_slice(&(0x1600_2408u32 | 1).to_le_bytes());
-    payload.extend_from_slice(&[0xFE, 0xE7, 0x00, 0xBF]);
-    let image = make_image(
-        &payload,
-        &ImageOptions {
-            version: "bench".into(),
-            timestamp: 0,
-        },
-    )?;
-    let part = mb4_da1469x::flash::parts()
-        .find("W25Q128JW")
-        .context("W25Q128JW missing from the parts table")?;
-    Ok(make_flash_image(&image, part, 0x2000, 0x2000)?)
-}
-
-/// `mb4 emu run --gdb 0` as a child; killed when dropped.
-struct Emulator {
-    child: Child,
-    addr: String,
-}
-
-impl Emulator {
-    fn start(image: &Path) -> Result<Emulator> {
-        let exe = std::env::current_exe().context("cannot find the mb4 executable")?;
-        let log = image.with_extension("log");
-        let err = std::fs::File::create(&log)?;
-        let child = Command::new(exe)
-            .args(["emu", "run", "--gdb", "0", "--board", "xiaomi_mi_band_4"])
-            .arg(image)
-            .stdout(Stdio::null())
-            .stderr(err)
-            .spawn()
-            .context("cannot start mb4 emu")?;
-        let mut emu = Emulator {
-            child,
-            addr: String::new(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            if let Some(at) = text.find("127.0.0.1:") {
-                let rest = &text[at..];
-                let end = rest
-                    .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ':'))
-                    .unwrap_or(rest.len());
-                emu.addr = rest[..end].to_string();
-                return Ok(emu);
-            }
-            if let Ok(Some(status)) = emu.child.try_wait() {
-                bail!("mb4 emu exited ({status}): {text}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        bail!("mb4 emu did not say where it listens within 20 s")
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
