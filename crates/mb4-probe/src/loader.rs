@@ -40,7 +40,7 @@ pub const VERSION: u32 = 1;
 const RUNNING: u32 = 0xFFFF_FFFF;
 
 /// Operation numbers (see `band/loader/src/main.rs`).
-mod op {
+pub(crate) mod op {
     pub const JEDEC_ID: u32 = 1;
     pub const WRITE_LIST: u32 = 2;
     pub const ERASE: u32 = 3;
