@@ -7,6 +7,7 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use crate::rsp::Server;
 use crate::rsp::packet::{self, Event, Framer};
@@ -271,7 +272,13 @@ impl<T: Target> Session<T> {
             }
             Some(b'c') => {
                 let _ = self.target.resume();
-                Vec::new()
+                // A target that stops by itself at once (the loader stand-in
+                // at its BKPT) is reported stopped, as a real server does;
+                // one that cannot tell runs on, silent.
+                match self.target.wait_for_halt(Duration::ZERO) {
+                    Ok(reason) => vec![stop_reply(Some(reason))],
+                    Err(_) => Vec::new(),
+                }
             }
             Some(b'D') => one("OK"),
             _ if text.starts_with("qRcmd,") => self.monitor(&text[6..]),
