@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use mb4_image::builder::{ImageOptions, make_flash_image, make_image};
-use mb4_probe::fake::{FakeChip, FakeChipConfig, GdbServer, ServerConfig};
+use mb4_probe::fake::{
+    FakeChip, FakeChipConfig, FakeLoaderChip, GdbServer, LoaderFault, ServerConfig,
+};
 
 fn workdir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("mb4-cli-probe-{}-{name}", std::process::id()));
@@ -59,7 +61,8 @@ fn run(dir: &Path, chip: FakeChip, args: &[&str]) -> ((i32, String, String), Fak
     let server = GdbServer::spawn(chip, ServerConfig::default()).unwrap();
     let mut full = vec![args[0], "--gdb", server.addr()];
     // The fake chip runs no code: flash through the QSPIC registers (the
-    // loader is tested against the emulator, tests/loader.rs).
+    // loader is tested against the emulator, tests/loader.rs, and against
+    // the loader stand-in below).
     if args[0] == "flash" {
         full.extend_from_slice(&["--method", "qspic"]);
     }
@@ -243,4 +246,45 @@ fn run_loads_a_ram_program_and_starts_it_from_its_vector_table() {
     let (code, _, err) = mb4(&dir, &["run", "flash.elf", "--gdb", "127.0.0.1:1"]);
     assert_ne!(code, 0);
     assert!(err.contains("is not in SysRAM"), "{err}");
+}
+
+/// `mb4 flash` through the loader on a fake chip whose loader stand-in
+/// suffers `fault`: (exit code, stdout, stderr), and the chip.
+fn flash_by_loader(dir: &Path, fault: LoaderFault) -> ((i32, String, String), FakeLoaderChip) {
+    let mut chip = FakeLoaderChip::new(stock_band());
+    chip.fault = fault;
+    let server = GdbServer::spawn(chip, ServerConfig::default()).unwrap();
+    let args = [
+        "flash",
+        "--gdb",
+        server.addr(),
+        "--i-have-a-backup",
+        "new.bin",
+        "--method",
+        "loader",
+    ];
+    let out = mb4(dir, &args);
+    (out, server.join())
+}
+
+#[test]
+fn flash_by_the_loader_fails_when_the_flash_does_not_match_the_plan_after_all() {
+    let dir = workdir("loader-crc");
+    let new = flash_image("ours", 12_000);
+    std::fs::write(dir.join("new.bin"), &new).unwrap();
+
+    let ((code, out, err), chip) = flash_by_loader(&dir, LoaderFault::None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("written and verified"), "{out}");
+    assert!(out.contains("(flash loader)"), "{out}");
+    assert_eq!(&chip.chip.nor.data[..new.len()], &new[..]);
+
+    // A byte of the new image changes after the loader read it back: only
+    // the end-to-end CRC-32 sees it.
+    let fault = LoaderFault::FlipAfterWrite { offset: 0x2500 };
+    let ((code, out, err), chip) = flash_by_loader(&dir, fault);
+    assert_ne!(code, 0, "{out}");
+    assert!(err.contains("reads back with CRC-32"), "{err}");
+    assert!(!out.contains("written and verified"), "{out}");
+    assert_ne!(chip.chip.nor.data[0x2500], new[0x2500]);
 }
