@@ -152,7 +152,13 @@ class Emulator:
     def run(self, elf: Path, timeout: int = TIMEOUT, quiet: bool = True) -> Result:
         assert self.argv
         q = ["--quiet"] if quiet else []
-        return run_cmd(self.argv + ["emu", "run", "--machine", "bare-m33", *q, str(elf)], timeout)
+        # MB4_JIT: the core's --jit setting (0: translate every block at once,
+        # so translated code runs all of the program; off: interpret only).
+        jit = os.environ.get("MB4_JIT")
+        j = ["--jit", jit] if jit else []
+        return run_cmd(
+            self.argv + ["emu", "run", "--machine", "bare-m33", *q, *j, str(elf)], timeout
+        )
 
 
 # ---------------------------------------------------------------- building

@@ -27,6 +27,24 @@ pub struct BusError {
     pub addr: u32,
 }
 
+/// A window of plain memory the core may access without calling the bus:
+/// `len` bytes from guest address `base` are the bytes at `host`. See
+/// [`Bus::direct_memory`] for what a bus promises when it hands one out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirectMemory {
+    /// Guest address of the first byte; a multiple of 4 KiB.
+    pub base: u32,
+    /// Bytes; a multiple of 4 KiB.
+    pub len: u32,
+    /// The first byte's host address.
+    pub host: *mut u8,
+    /// Whether stores may also go straight to `host` (else only loads).
+    pub writable: bool,
+}
+
+/// The windows a bus hands out (unused entries `None`).
+pub type DirectWindows = [Option<DirectMemory>; 8];
+
 /// The machine's memory system as the core sees it.
 ///
 /// Addresses may be unaligned (the core allows unaligned LDR/STR/LDRH/STRH as the
@@ -51,5 +69,20 @@ pub trait Bus {
     fn code_cacheable(&self, addr: u32) -> bool {
         let _ = addr;
         false
+    }
+
+    /// Plain memory the core's translated code may read (and write, where
+    /// `writable`) directly, skipping [`Bus::read`] and [`Bus::write`] for
+    /// aligned accesses inside a window. The core asks at every
+    /// [`Cpu::run`](crate::Cpu::run) and uses the answer until it returns.
+    ///
+    /// A bus that returns a window promises, for as long as it keeps
+    /// returning it: `read` of any address in it has no side effect and
+    /// returns the little-endian bytes at the matching host address; `write`
+    /// (if `writable`) only changes those bytes; and the host bytes stay
+    /// allocated and are not otherwise accessed while the core runs. The
+    /// default, no windows, is always correct.
+    fn direct_memory(&mut self) -> DirectWindows {
+        [None; 8]
     }
 }

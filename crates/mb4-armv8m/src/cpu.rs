@@ -23,7 +23,16 @@ pub struct Config {
     pub systick_calib: u32,
     /// ID_PFR0..ID_ISAR5 (0xE000ED40..0xE000ED74), in address order.
     pub id_regs: [u32; 14],
+    /// Translate a block to host code once it has run this many times
+    /// interpreted (0: at once); `None`: interpret only. Changes speed only,
+    /// never results. Without the crate's `jit` feature, or on a host
+    /// Cranelift does not support, the core always interprets.
+    pub jit_threshold: Option<u32>,
 }
+
+/// The default [`Config::jit_threshold`]: enough runs that code run once
+/// (start-up, initialisation) is not worth translating.
+pub const DEFAULT_JIT_THRESHOLD: u32 = 1000;
 
 impl Config {
     /// A Cortex-M33 r0p3 (the revision QEMU's mps2-an505 reports) with `num_irq`
@@ -37,6 +46,7 @@ impl Config {
             systick_ext_divider: 1,
             systick_calib: 0x4000_0000,
             id_regs: CORTEX_M33_ID_REGS,
+            jit_threshold: Some(DEFAULT_JIT_THRESHOLD),
         }
     }
 }
@@ -197,6 +207,17 @@ pub struct Cpu {
     /// The first watchpoint hit since the last stop (address, kind of access).
     pub(crate) watch_hit: Option<(u32, WatchKind)>,
     pub(crate) config: Config,
+    /// The block translator, made on first use (see [`crate::jit`]).
+    #[cfg(feature = "jit")]
+    pub(crate) jit: Option<Box<crate::jit::Engine>>,
+    /// Plain memory translated code accesses directly; made with the engine.
+    #[cfg(feature = "jit")]
+    pub(crate) direct: Option<Box<crate::jit::DirectPages>>,
+    /// Set by host code that left before an instruction whose access
+    /// faulted: the run loop executes that instruction interpreted.
+    pub(crate) jit_retry: bool,
+    /// A stop asked for by an instruction host code handed to the interpreter.
+    pub(crate) jit_stop: Option<StopReason>,
 }
 
 impl Cpu {
@@ -239,6 +260,12 @@ impl Cpu {
             watchpoints: Vec::new(),
             watch_hit: None,
             config,
+            #[cfg(feature = "jit")]
+            jit: None,
+            #[cfg(feature = "jit")]
+            direct: None,
+            jit_retry: false,
+            jit_stop: None,
         }
     }
 
@@ -272,6 +299,22 @@ impl Cpu {
     /// Processor cycles since power-on (the time base of everything).
     pub fn cycles(&self) -> u64 {
         self.cycles
+    }
+
+    /// Sets [`Config::jit_threshold`]: from now on, blocks are translated
+    /// after this many interpreted runs (`None`: never). Code already
+    /// translated stays in use.
+    pub fn set_jit_threshold(&mut self, threshold: Option<u32>) {
+        self.config.jit_threshold = threshold;
+    }
+
+    /// Blocks translated to host code so far (0 when the core only interprets).
+    pub fn translated_blocks(&self) -> u64 {
+        #[cfg(feature = "jit")]
+        if let Some(e) = &self.jit {
+            return e.translated;
+        }
+        0
     }
 
     /// Instructions retired since power-on.

@@ -103,7 +103,7 @@ impl Cpu {
     }
 
     #[inline(always)]
-    fn load<B: Bus>(
+    pub(crate) fn load<B: Bus>(
         &mut self,
         bus: &mut B,
         addr: u32,
@@ -120,7 +120,7 @@ impl Cpu {
     }
 
     #[inline(always)]
-    fn store<B: Bus>(
+    pub(crate) fn store<B: Bus>(
         &mut self,
         bus: &mut B,
         addr: u32,

@@ -9,6 +9,9 @@
 //! * Decoding is generated from pattern tables (`decode/*.decode`) into the
 //!   [`decode::Op`] enum that the executor and the disassembler share.
 //!
+//! Hot blocks are translated to host code (`jit` feature, on by default; see
+//! `src/jit/`), with the interpreter's results cycle for cycle.
+//!
 //! Time is counted in cycles (one per instruction plus simple extras for
 //! multi-register transfers, divides and exception entry): the same program
 //! and inputs give the same run.
@@ -25,9 +28,11 @@ mod exec;
 mod exec_fp;
 mod fp_context;
 pub mod fpu;
+#[cfg(feature = "jit")]
+mod jit;
 mod run;
 pub mod system;
 
-pub use bus::{Bus, BusError, Size};
-pub use cpu::{Config, Cpu, Reg, StopReason, WatchKind, exc};
+pub use bus::{Bus, BusError, DirectMemory, DirectWindows, Size};
+pub use cpu::{Config, Cpu, DEFAULT_JIT_THRESHOLD, Reg, StopReason, WatchKind, exc};
 pub use exception::Fault;

@@ -33,6 +33,16 @@ impl Cpu {
     /// run, whatever the budget slicing.
     pub fn run<B: Bus>(&mut self, bus: &mut B, budget: u64) -> StopReason {
         let end = self.cycles.saturating_add(budget);
+        #[cfg(feature = "jit")]
+        if let Some(e) = &mut self.jit {
+            if !e.serves::<B>() {
+                // Host code calls the bus type it was made for: forget it all.
+                self.cache.blocks.flush();
+            }
+            if let Some(d) = &mut self.direct {
+                d.update(bus.direct_memory(), &self.cache);
+            }
+        }
         if self.breakpoints.is_empty() {
             self.run_loop::<B, false>(bus, end)
         } else {
@@ -60,9 +70,9 @@ impl Cpu {
                     self.resume_past = None;
                 } else if !self.mpu_on()
                     && self.it == 0
-                    && let Some(range) = self.block_at(bus, self.pc)
+                    && let Some(found) = self.block_at(bus, self.pc)
                 {
-                    if let Some(stop) = self.run_block(bus, range, limit) {
+                    if let Some(stop) = self.run_block(bus, found, limit) {
                         return stop;
                     }
                     continue;
@@ -74,36 +84,43 @@ impl Cpu {
         }
     }
 
-    /// Runs the block in arena range `(start, end)` from its first
-    /// instruction, exactly as [`Cpu::step_one`] would one by one (outside
-    /// an IT block, where the caller starts it), while the next instruction
-    /// is the next in the block and nothing needs the loop (a store that
-    /// changes code sets `attention`); then the block the PC went to, if it
-    /// is already built.
+    /// Runs the block `found` from its first instruction, exactly as
+    /// [`Cpu::step_one`] would one by one (outside an IT block, where the
+    /// caller starts it), while the next instruction is the next in the block
+    /// and nothing needs the loop (a store that changes code sets
+    /// `attention`); then the block the PC went to, if it is already built.
+    /// A block with host code runs that instead (see [`crate::jit`]).
     #[inline(always)]
     fn run_block<B: Bus>(
         &mut self,
         bus: &mut B,
-        (mut start, mut end): (usize, usize),
+        mut found: block::Found,
         limit: u64,
     ) -> Option<StopReason> {
         let (arena, generation) = self.cache.blocks.lend();
         let mut stop = None;
         loop {
             let head = self.pc;
-            for d in arena.get(start..end).unwrap_or(&[]) {
-                let pc = self.pc;
-                if let Err(s) = self.retire_outside_it(bus, pc, d) {
-                    // Not the next instruction of the block (or a stop).
-                    stop = s;
-                    break;
-                }
-                if self.attention || self.cycles >= limit {
-                    break;
+            if !self.run_host_code(bus, found, limit, &arena, &mut stop) {
+                for d in arena.get(found.start..found.end).unwrap_or(&[]) {
+                    let pc = self.pc;
+                    let retired = if self.it == 0 {
+                        self.retire_outside_it(bus, pc, d)
+                    } else {
+                        self.retire(bus, pc, d)
+                    };
+                    if let Err(s) = retired {
+                        // Not the next instruction of the block (or a stop).
+                        stop = s;
+                        break;
+                    }
+                    if self.attention || self.cycles >= limit {
+                        break;
+                    }
                 }
             }
-            // An IT instruction ends its block; the instructions it makes
-            // conditional run one at a time (`retire`), not from blocks.
+            // A block may hold IT blocks; one that ends inside an IT block
+            // (page end, length limit) leaves the rest to `step_one`.
             if stop.is_some() || self.attention || self.cycles >= limit || self.it != 0 {
                 break;
             }
@@ -111,7 +128,7 @@ impl Cpu {
             // that branches back to its own head needs no lookup.
             if self.pc != head {
                 match self.cache.blocks.find(self.pc) {
-                    Some(r) => (start, end) = r,
+                    Some(f) => found = f,
                     None => break,
                 }
             }
@@ -120,10 +137,117 @@ impl Cpu {
         stop
     }
 
+    /// Runs the host code of block `found` if it has some and it cannot cross
+    /// `limit`; otherwise counts the run, translating the block once it has
+    /// run [`Config::jit_threshold`](crate::Config::jit_threshold) times.
+    /// Returns whether the block ran.
+    #[cfg(feature = "jit")]
+    #[inline(always)]
+    fn run_host_code<B: Bus>(
+        &mut self,
+        bus: &mut B,
+        found: block::Found,
+        limit: u64,
+        arena: &[Slot],
+        stop: &mut Option<StopReason>,
+    ) -> bool {
+        // Host code starts outside IT blocks (it keeps ITSTATE statically).
+        if !self.watchpoints.is_empty() || self.it != 0 {
+            return false;
+        }
+        let code = match self.cache.blocks.code(found.head) {
+            Some(code) => code,
+            None => {
+                // Runs counted include this one: translated on run N + 1.
+                let Some(threshold) = self.config.jit_threshold else {
+                    return false;
+                };
+                if self.cache.blocks.count_run(found.head) <= threshold {
+                    return false;
+                }
+                self.translate_block(bus, found, arena);
+                match self.cache.blocks.code(found.head) {
+                    Some(code) => code,
+                    None => return false,
+                }
+            }
+        };
+        // Translated instructions take one cycle each; the code checks the
+        // limit itself after any instruction it hands to the interpreter.
+        if self.cycles + (found.end - found.start) as u64 > limit {
+            return false;
+        }
+        let enter = self.jit.as_ref().expect("code implies an engine").enter();
+        let cpu: *mut Cpu = self;
+        // SAFETY: the code was made for this bus type (`Cpu::run` checks),
+        // and it holds the core and the bus only while it runs.
+        unsafe { enter(cpu, (bus as *mut B).cast::<u8>(), limit, code.0.get()) };
+        if let Some(s) = self.jit_stop.take() {
+            *stop = Some(s);
+        } else if self.jit_retry {
+            // An access faulted: the instruction, interpreted, takes the fault.
+            self.jit_retry = false;
+            *stop = self.step_one(bus);
+        }
+        true
+    }
+
+    #[cfg(not(feature = "jit"))]
+    #[inline(always)]
+    fn run_host_code<B: Bus>(
+        &mut self,
+        _: &mut B,
+        _: block::Found,
+        _: u64,
+        _: &[Slot],
+        _: &mut Option<StopReason>,
+    ) -> bool {
+        false
+    }
+
+    /// Translates the block `found` (slots in `arena`) and attaches its code.
+    #[cfg(feature = "jit")]
+    #[inline(never)]
+    fn translate_block<B: Bus>(&mut self, bus: &mut B, found: block::Found, arena: &[Slot]) {
+        if self.jit.is_none() {
+            match crate::jit::Engine::for_host() {
+                Some(mut e) => {
+                    e.serves::<B>();
+                    self.jit = Some(Box::new(e));
+                    let mut d = crate::jit::DirectPages::new();
+                    d.update(bus.direct_memory(), &self.cache);
+                    self.direct = Some(Box::new(d));
+                }
+                None => {
+                    self.config.jit_threshold = None; // no backend: interpret
+                    return;
+                }
+            }
+        }
+        let Some(slots) = arena.get(found.start..found.end) else {
+            return;
+        };
+        let pc = self.pc;
+        let generation = self.cache.blocks.generation();
+        let engine = self.jit.as_mut().expect("made above");
+        let direct = self.direct.as_ref().expect("made with the engine");
+        let heads = self.cache.blocks.head_table();
+        // A panic inside Cranelift must not take the emulator down: the
+        // core goes on interpreting, with the same results.
+        let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            engine.translate::<B>(slots, pc, generation, direct, heads)
+        }));
+        match made {
+            Ok(Some(code)) => self.cache.blocks.set_code(found.head, code),
+            Ok(None) => self.cache.blocks.reset_runs(found.head),
+            Err(_) => self.config.jit_threshold = None,
+        }
+    }
+
     /// The block starting at `pc`, built if need be; `None` where code is not
     /// cacheable (or cannot be fetched: [`Cpu::step_one`] raises the fault).
     #[inline(always)]
-    fn block_at<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Option<(usize, usize)> {
+    fn block_at<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Option<block::Found> {
         match self.cache.blocks.find(pc) {
             Some(r) => Some(r),
             None => self.build_block(bus, pc),
@@ -133,7 +257,7 @@ impl Cpu {
     /// Decodes (through the slot cache) from `pc` to the first branch, the
     /// end of the page, something not cacheable, or [`block::MAX_LEN`].
     #[inline(never)]
-    fn build_block<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Option<(usize, usize)> {
+    fn build_block<B: Bus>(&mut self, bus: &mut B, pc: u32) -> Option<block::Found> {
         let mut slots = [Slot::EMPTY; block::MAX_LEN];
         let mut n = 0;
         let mut a = pc;
@@ -159,7 +283,7 @@ impl Cpu {
     fn cached_slot<B: Bus>(&mut self, bus: &mut B, a: u32) -> Option<Slot> {
         let page = match self.cache.lookup(a) {
             Some(p) => p,
-            None if bus.code_cacheable(a) => self.cache.create(a),
+            None if bus.code_cacheable(a) => self.create_code_page(a),
             None => return None,
         };
         let d = self.cache.slot(page, a);
@@ -172,6 +296,16 @@ impl Cpu {
         }
         self.cache.fill(page, a, d);
         Some(d)
+    }
+
+    /// Makes the decoded-code page for `a`; stores there now go through the
+    /// core (which keeps decoded code coherent), not straight to memory.
+    fn create_code_page(&mut self, a: u32) -> usize {
+        #[cfg(feature = "jit")]
+        if let Some(d) = &mut self.direct {
+            d.code_page(a);
+        }
+        self.cache.create(a)
     }
 
     /// Executes exactly one instruction (or takes one pending exception, or
@@ -296,7 +430,12 @@ impl Cpu {
     /// instruction in memory (the common case, kept short); `Err`: it went
     /// elsewhere (a branch, an exception), or the loop must stop.
     #[inline(always)]
-    fn retire<B: Bus>(&mut self, bus: &mut B, pc: u32, d: &Slot) -> Result<(), Option<StopReason>> {
+    pub(crate) fn retire<B: Bus>(
+        &mut self,
+        bus: &mut B,
+        pc: u32,
+        d: &Slot,
+    ) -> Result<(), Option<StopReason>> {
         let next = pc.wrapping_add(u32::from(d.len));
         self.cycles += 1;
         let in_it = self.it != 0;
@@ -320,7 +459,7 @@ impl Cpu {
     /// [`Cpu::retire`] for an instruction outside an IT block (ITSTATE zero,
     /// as for every instruction run from a block): no IT test or advance.
     #[inline(always)]
-    fn retire_outside_it<B: Bus>(
+    pub(crate) fn retire_outside_it<B: Bus>(
         &mut self,
         bus: &mut B,
         pc: u32,
@@ -402,7 +541,7 @@ impl Cpu {
         let d = self.decode_at(bus, pc)?;
         let end = pc.wrapping_add(u32::from(d.len) - 1);
         if bus.code_cacheable(pc) && bus.code_cacheable(end) {
-            let page = self.cache.create(pc);
+            let page = self.create_code_page(pc);
             self.cache.fill(page, pc, d);
         }
         Ok(d)
@@ -455,8 +594,8 @@ impl Cpu {
     }
 }
 
-/// Whether a block ends after `op`: the instructions that usually branch,
-/// and IT (blocks run only outside IT blocks). (Any other instruction that
+/// Whether a block ends after `op`: the instructions that usually branch.
+/// (Any other instruction that
 /// branches is handled too: a block is left whenever execution does not go
 /// on to the next instruction; this only keeps blocks from running on into
 /// literal pools and other code's data.)
@@ -471,7 +610,6 @@ fn ends_block(op: &Op) -> bool {
             | Op::TBB { .. }
             | Op::UNDEFINED
             | Op::BKPT { .. }
-            | Op::IT { .. }
     ) || matches!(op, Op::POP16 { p: 1, .. })
         || matches!(op, Op::LDM_w { list, .. } | Op::LDMDB { list, .. } if list & 0x8000 != 0)
         || matches!(

@@ -11,6 +11,9 @@
 
 #![forbid(unsafe_code)]
 
+/// After how many interpreted runs the core translates a block (`--jit`).
+pub use mb4_armv8m::DEFAULT_JIT_THRESHOLD;
+
 pub mod bare_m33;
 pub mod board_parts;
 pub mod da1469x;

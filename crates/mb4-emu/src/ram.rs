@@ -1,6 +1,6 @@
 //! Plain RAM regions at fixed bases, found by the top address bits (no search).
 
-use mb4_armv8m::{Bus, BusError, Size};
+use mb4_armv8m::{Bus, BusError, DirectMemory, DirectWindows, Size};
 
 /// Regions are looked up by `addr >> GRAIN_SHIFT`: one region per 128 MiB slot.
 const GRAIN_SHIFT: u32 = 27;
@@ -86,6 +86,21 @@ impl Default for RamMap {
 }
 
 impl Bus for RamMap {
+    /// The first eight regions: plain memory, never reallocated (a region's
+    /// `Vec` is sized once, in [`RamMap::add`]).
+    fn direct_memory(&mut self) -> DirectWindows {
+        let mut w = [None; 8];
+        for (slot, r) in w.iter_mut().zip(self.regions.iter_mut()) {
+            *slot = Some(DirectMemory {
+                base: r.base,
+                len: r.mem.len() as u32 & !0xfff,
+                host: r.mem.as_mut_ptr(),
+                writable: true,
+            });
+        }
+        w
+    }
+
     #[inline(always)]
     fn read(&mut self, addr: u32, size: Size) -> Result<u32, BusError> {
         if let Some(i) = self.slots[(addr >> GRAIN_SHIFT) as usize] {

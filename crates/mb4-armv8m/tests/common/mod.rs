@@ -43,3 +43,36 @@ pub fn machine(code: &[u16]) -> (Cpu, Ram) {
     cpu.reset(&mut ram, 0).unwrap();
     (cpu, ram)
 }
+
+/// [`Ram`] that also hands its bytes to the core as direct memory, as the
+/// emulator's machines do (translated loads and stores then skip the bus).
+pub struct DirectRam(pub Ram);
+
+impl Bus for DirectRam {
+    fn read(&mut self, addr: u32, size: Size) -> Result<u32, BusError> {
+        self.0.read(addr, size)
+    }
+    fn write(&mut self, addr: u32, size: Size, value: u32) -> Result<(), BusError> {
+        self.0.write(addr, size, value)
+    }
+    fn code_cacheable(&self, _addr: u32) -> bool {
+        true
+    }
+    fn direct_memory(&mut self) -> mb4_armv8m::DirectWindows {
+        let mut w = [None; 8];
+        w[0] = Some(mb4_armv8m::DirectMemory {
+            base: 0,
+            len: self.0.0.len() as u32,
+            host: self.0.0.as_mut_ptr(),
+            writable: true,
+        });
+        w
+    }
+}
+
+/// [`machine`] with the given translation threshold.
+pub fn machine_jit(code: &[u16], jit_threshold: Option<u32>) -> (Cpu, Ram) {
+    let (mut cpu, ram) = machine(code);
+    cpu.set_jit_threshold(jit_threshold);
+    (cpu, ram)
+}

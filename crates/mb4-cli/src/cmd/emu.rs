@@ -112,6 +112,12 @@ struct RunArgs {
     /// (a terminal with 24-bit colour).
     #[arg(long)]
     preview: bool,
+    /// When to translate a block of guest code to host code: after it has
+    /// run N times interpreted (0: at once), or `off` to interpret only.
+    /// Changes speed, never results: runs are identical, instruction for
+    /// instruction, either way.
+    #[arg(long, value_name = "N|off", default_value_t = JitSetting(Some(mb4_emu::DEFAULT_JIT_THRESHOLD)))]
+    jit: JitSetting,
     /// Serve the GDB remote protocol on 127.0.0.1:PORT (0: any free port)
     /// and wait for a debugger before running. The --until options do not
     /// apply: the debugger decides.
@@ -119,6 +125,31 @@ struct RunArgs {
     gdb: Option<u16>,
     /// The program: an ELF (bare-m33, da1469x) or a flash image (da1469x).
     elf: PathBuf,
+}
+
+/// `--jit N|off`.
+#[derive(Debug, Clone, Copy)]
+pub struct JitSetting(pub Option<u32>);
+
+impl std::str::FromStr for JitSetting {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "off" {
+            return Ok(JitSetting(None));
+        }
+        s.parse()
+            .map(|n| JitSetting(Some(n)))
+            .map_err(|_| format!("expected a number of runs or `off`, not `{s}`"))
+    }
+}
+
+impl std::fmt::Display for JitSetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, "{n}"),
+            None => write!(f, "off"),
+        }
+    }
 }
 
 impl Cmd {
@@ -153,10 +184,12 @@ fn run(args: RunArgs) -> Result<std::process::ExitCode> {
                 events: args.events.clone(),
                 uart: args.uart.clone(),
                 preview: args.preview,
+                jit: args.jit.0,
             },
         );
     }
     let mut m = BareM33::new();
+    m.cpu.set_jit_threshold(args.jit.0);
     m.load_elf(&bytes)
         .with_context(|| format!("cannot load {}", args.elf.display()))?;
     let stdout = std::io::stdout();
@@ -207,13 +240,15 @@ fn run(args: RunArgs) -> Result<std::process::ExitCode> {
             "cycles": m.cpu.cycles(),
             "seconds": secs,
             "mips": mips,
+            "translated_blocks": m.cpu.translated_blocks(),
             "unmodelled_system_register_accesses": unmodelled,
         });
         eprintln!("{summary}");
     } else if !args.quiet {
         eprintln!(
-            "mb4 emu: {insns} instructions, {} cycles, {secs:.3} s, {mips:.1} MIPS",
-            m.cpu.cycles()
+            "mb4 emu: {insns} instructions, {} cycles, {secs:.3} s, {mips:.1} MIPS, {} blocks translated",
+            m.cpu.cycles(),
+            m.cpu.translated_blocks()
         );
     }
     if unmodelled > 0 && !args.json {

@@ -20,6 +20,8 @@ pub struct Options<'a> {
     pub events: Option<std::path::PathBuf>,
     pub uart: String,
     pub preview: bool,
+    /// `--jit`: the core's translation threshold (`None`: interpret only).
+    pub jit: Option<u32>,
 }
 
 pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::ExitCode> {
@@ -32,6 +34,7 @@ pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::Ex
     })?;
     let mut m = Da1469x::for_board(&board, bytes)
         .with_context(|| format!("cannot put {} in the flash", path.display()))?;
+    m.cpu.set_jit_threshold(o.jit);
     let until = Until {
         time: o.until_time_ps.map(Instant),
         uart_text: o.until_uart.clone(),
@@ -83,7 +86,7 @@ pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::Ex
     if !o.quiet {
         let emulated = st.emulated.as_secs_f64();
         eprintln!(
-            "mb4 emu: {} on {}: pc {:#010x}, {} instructions, {:.6} s emulated ({:.1}% asleep), {:.3} s real, {:.1}x real time, {:.1} MIPS",
+            "mb4 emu: {} on {}: pc {:#010x}, {} instructions, {:.6} s emulated ({:.1}% asleep), {:.3} s real, {:.1}x real time, {:.1} MIPS, {} blocks translated",
             board.board.name,
             m.soc
                 .qspic
@@ -98,7 +101,8 @@ pub fn run(bytes: &[u8], path: &Path, o: Options<'_>) -> Result<std::process::Ex
             100.0 * st.asleep.as_secs_f64() / emulated.max(1e-12),
             secs,
             emulated / secs.max(1e-9),
-            st.instructions as f64 / secs.max(1e-9) / 1e6
+            st.instructions as f64 / secs.max(1e-9) / 1e6,
+            m.cpu.translated_blocks()
         );
     }
     if !o.quiet {
