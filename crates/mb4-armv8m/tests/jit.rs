@@ -215,3 +215,64 @@ fn code_a_hot_loop_rewrites_runs_as_rewritten() {
     );
     assert_eq!((s.regs[0], s.regs[3]), (9, 200));
 }
+
+#[test]
+fn loads_stores_and_branches_inside_it_blocks_of_a_host_loop_run_as_interpreted() {
+    // The loop at 5e branches back to its own start from the middle of its
+    // block (bne at 8c), so its translation loops in host code; inside it,
+    // IT blocks make loads, stores (one to SysTick, which ends an IT block
+    // and needs the run loop) and a branch conditional.
+    let s = all_ways(
+        &[
+            0x4818, // 40: ldr r0, [pc, #96]  (0xe000e010)
+            0xf240, 0x118d, // 42: movw r1, #397
+            0x6041, // 46: str r1, [r0, #4]   (SYST_RVR)
+            0x6081, // 48: str r1, [r0, #8]   (SYST_CVR)
+            0x2107, // 4a: movs r1, #7
+            0x6001, // 4c: str r1, [r0, #0]   (SYST_CSR: enable, interrupt, core clock)
+            0xea4f, 0x0800, // 4e: mov.w r8, r0
+            0xf44f, 0x5280, // 52: mov.w r2, #4096
+            0xf640, 0x33b8, // 56: movw r3, #3000
+            0x2100, // 5a: movs r1, #0
+            0x2400, // 5c: movs r4, #0
+            0xf003, 0x051f, // 5e: and.w r5, r3, #31
+            0x2d10, // 62: cmp r5, #16
+            0xbfb4, // 64: ite lt
+            0xf852, 0x0025, // 66: ldrlt.w r0, [r2, r5, lsl #2]
+            0xf842, 0x3025, // 6a: strge.w r3, [r2, r5, lsl #2]
+            0xbf04, // 6e: itt eq
+            0x78d6, // 70: ldrbeq r6, [r2, #3]
+            0x1989, // 72: addeq r1, r1, r6
+            0x4401, // 74: add r1, r0
+            0x2d09, // 76: cmp r5, #9
+            0xbf04, // 78: itt eq
+            0x2700, // 7a: moveq r7, #0
+            0xf8c8, 0x7008, // 7c: streq.w r7, [r8, #8]  (SYST_CVR)
+            0xf013, 0x0f07, // 80: tst.w r3, #7
+            0xbf08, // 84: it eq
+            0xe003, // 86: beq.n 90
+            0x3401, // 88: adds r4, #1
+            0x3b01, // 8a: subs r3, #1
+            0xd1e7, // 8c: bne.n 5e
+            0xe002, // 8e: b.n 96
+            0x3402, // 90: adds r4, #2
+            0x3b01, // 92: subs r3, #1
+            0xd1e3, // 94: bne.n 5e
+            0xbeab, // 96: bkpt 0x00ab
+            0xf44f, 0x5088, // 98: mov.w r0, #4352  (SysTick handler)
+            0x6801, // 9c: ldr r1, [r0, #0]
+            0x3101, // 9e: adds r1, #1
+            0x6001, // a0: str r1, [r0, #0]
+            0x4770, // a2: bx lr
+            0xe010, 0xe000, // a4: .word 0xe000e010
+        ],
+        |_, ram| ram.write(0x3c, Size::Word, 0x99).unwrap(),
+        1 << 20,
+    );
+    assert_eq!(s.stops, [StopReason::Semihosting]);
+    assert_eq!(s.regs[3], 0);
+    // One pass in eight (r3 a multiple of 8) takes the IT branch.
+    assert_eq!(s.regs[4], 3000 + 3000 / 8);
+    let ticks = u32::from_le_bytes(s.ram[0x1100..0x1104].try_into().unwrap());
+    assert!(ticks > 20, "{ticks} SysTick interrupts");
+}

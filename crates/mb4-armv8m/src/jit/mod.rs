@@ -171,7 +171,6 @@ impl Engine {
         let ptr = module.target_config().pointer_type();
         let sig = block_signature(ptr);
         let id = module.declare_anonymous_function(&sig).ok()?;
-        self.ctx.func = ir::Function::with_name_signature(ir::UserFuncName::default(), sig);
         let env = translate::Env {
             ptr,
             call_conv: module.isa().default_call_conv(),
@@ -180,11 +179,24 @@ impl Engine {
             heads,
         };
         let kept: Box<[Slot]> = slots.into();
-        {
+        let mut build = |looping: Option<translate::Summary>| {
+            self.ctx.func =
+                ir::Function::with_name_signature(ir::UserFuncName::default(), sig.clone());
             let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.fctx);
-            translate::block(&mut b, &env, &kept, pc);
+            let summary = translate::block(&mut b, &env, &kept, pc, looping);
             b.seal_all_blocks();
             b.finalize();
+            summary
+        };
+        let mut summary = build(None);
+        if summary.loops && !summary.failed {
+            // Again, now knowing what the loop must carry round (cheap next
+            // to compiling).
+            summary = build(Some(summary));
+        }
+        if summary.failed {
+            self.ctx.clear();
+            return None;
         }
         generation.kept.push(kept);
         let defined = module.define_function(id, &mut self.ctx);

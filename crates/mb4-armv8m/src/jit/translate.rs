@@ -25,10 +25,10 @@ use crate::decode::Op;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I8, I32, I64};
 use cranelift_codegen::ir::{
-    AbiParam, Endianness, InstBuilder, MemFlags, SigRef, Signature, Type, Value,
+    AbiParam, Block, Endianness, InstBuilder, MemFlags, SigRef, Signature, Type, Value,
 };
 use cranelift_codegen::isa::CallConv;
-use cranelift_frontend::FunctionBuilder;
+use cranelift_frontend::{FunctionBuilder, Variable};
 use std::mem::offset_of;
 
 /// Flag indices into [`Tx::flags`].
@@ -54,6 +54,9 @@ enum Done {
     Exited,
     /// Nothing emitted: run it with the interpreter.
     Interpret,
+    /// The translation cannot go on (the function is left well formed but
+    /// is thrown away).
+    Failed,
 }
 
 /// Where a side exit leaves the PC.
@@ -69,6 +72,31 @@ enum Carry {
     Zero,
     One,
     Flag(Value),
+}
+
+/// A block that branches back to its own start runs that loop in host code:
+/// the registers and flags it touches travel round the loop as SSA values
+/// (Cranelift's variables give the loop head a parameter for each one the
+/// block reads), and only leaving the loop writes them to the core.
+#[derive(Clone, Copy)]
+struct Loop {
+    head: Block,
+    regs: [Variable; 15],
+    flags: [Variable; 4],
+    /// The core's cycle count at the loop head.
+    base: Variable,
+}
+
+/// What translating a block found out (see [`block`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Summary {
+    /// Every register and flag the translated code writes.
+    pub written: u16,
+    pub flags_written: u8,
+    /// A translated branch goes back to the block's start.
+    pub loops: bool,
+    /// The translation gave up (the block stays interpreted).
+    pub failed: bool,
 }
 
 struct Sigs {
@@ -109,6 +137,18 @@ struct Tx<'a, 'f> {
     /// The interpreter ran an instruction of the current IT block, so the
     /// core's ITSTATE was written and must be cleared when the block ends.
     it_written: bool,
+    /// The block's first address and length (a loop goes round only when a
+    /// whole pass fits in the cycle limit).
+    pc0: u32,
+    len: i64,
+    /// Set when the block loops in host code.
+    lp: Option<Loop>,
+    /// An instruction was interpreted on this pass of the path: registers
+    /// and flags not known since are read from the core, not the loop head.
+    core_truth: bool,
+    /// The instruction being translated is the block's last.
+    last: bool,
+    summary: Summary,
 }
 
 /// What a translation needs besides the block: where things are on the host.
@@ -126,7 +166,17 @@ pub(super) struct Env {
 /// Builds the function for the block of `slots` starting at `pc0`. The
 /// instructions it hands to the interpreter are read from `kept` (a copy of
 /// `slots` that lives as long as the code).
-pub(super) fn block(b: &mut FunctionBuilder, env: &Env, kept: &[Slot], pc0: u32) {
+///
+/// `looping`: what a first translation of the same block said it writes;
+/// with it, branches back to `pc0` loop inside the function. Without it,
+/// they leave it like any other branch.
+pub(super) fn block(
+    b: &mut FunctionBuilder,
+    env: &Env,
+    kept: &[Slot],
+    pc0: u32,
+    looping: Option<Summary>,
+) -> Summary {
     let slots = kept;
     let ptr = env.ptr;
     let sig = |params: &[Type], ret: Option<Type>| {
@@ -148,12 +198,43 @@ pub(super) fn block(b: &mut FunctionBuilder, env: &Env, kept: &[Slot], pc0: u32)
     b.switch_to_block(entry);
     let params = b.block_params(entry).to_vec();
     let (cpu, bus, limit) = (params[0], params[1], params[2]);
-    let base = b.ins().load(
+    let mut base = b.ins().load(
         I64,
         MemFlags::trusted(),
         cpu,
         offset_of!(Cpu, cycles) as i32,
     );
+    let lp = looping.map(|_| {
+        // Every register and flag starts from the core; Cranelift drops the
+        // loads of those the loop never reads.
+        let mem = MemFlags::trusted();
+        let regs = std::array::from_fn(|r| {
+            let var = b.declare_var(I32);
+            let off = offset_of!(Cpu, r) + 4 * r;
+            let v = b.ins().load(I32, mem, cpu, off as i32);
+            b.def_var(var, v);
+            var
+        });
+        let flags = std::array::from_fn(|i| {
+            let var = b.declare_var(I8);
+            let v = b.ins().load(I8, mem, cpu, flag_offset(i) as i32);
+            b.def_var(var, v);
+            var
+        });
+        let base_var = b.declare_var(I64);
+        b.def_var(base_var, base);
+        let head = b.create_block();
+        b.ins().jump(head, &[]);
+        // Sealed at the end, once the back edges are known.
+        b.switch_to_block(head);
+        base = b.use_var(base_var);
+        Loop {
+            head,
+            regs,
+            flags,
+            base: base_var,
+        }
+    });
     let mut tx = Tx {
         b,
         ptr,
@@ -173,13 +254,26 @@ pub(super) fn block(b: &mut FunctionBuilder, env: &Env, kept: &[Slot], pc0: u32)
         attention: None,
         it: 0,
         it_written: false,
+        pc0,
+        len: slots.len() as i64,
+        lp,
+        core_truth: false,
+        last: false,
+        summary: Summary::default(),
     };
+    if let Some(s) = looping {
+        // Any register the block writes may have been written on an earlier
+        // pass round the loop: every exit writes it back.
+        tx.dirty = s.written;
+        tx.flags_dirty = s.flags_written;
+    }
     let mut pc = pc0;
     for (i, slot) in slots.iter().enumerate() {
         let next = pc.wrapping_add(u32::from(slot.len));
         let last = i + 1 == slots.len();
         let remaining = (slots.len() - i - 1) as i64;
         let it = tx.it;
+        tx.last = last;
         let done = match slot.op {
             // IT only sets ITSTATE, which the translation follows statically.
             Op::IT { cond, mask } if it == 0 => {
@@ -187,7 +281,7 @@ pub(super) fn block(b: &mut FunctionBuilder, env: &Env, kept: &[Slot], pc0: u32)
                 Done::Next
             }
             _ if it == 0 => tx.instruction(&slot.op, pc, next),
-            _ => tx.conditional(&slot.op, pc, next, it >> 4),
+            _ => tx.conditional(&slot.op, pc, next, it),
         };
         match done {
             Done::Next => {
@@ -197,13 +291,17 @@ pub(super) fn block(b: &mut FunctionBuilder, env: &Env, kept: &[Slot], pc0: u32)
                 }
                 if last {
                     tx.exit_to(Pc::Const(next), tx.retired);
-                    return;
+                    return tx.summary;
                 }
             }
-            Done::Exited => return,
+            Done::Exited => return tx.summary,
+            Done::Failed => {
+                tx.summary.failed = true;
+                return tx.summary;
+            }
             Done::Interpret => {
                 if !tx.interpret(slot as *const Slot, pc, remaining, last, it) {
-                    return;
+                    return tx.summary;
                 }
                 if it != 0 {
                     tx.it_advanced(it);
@@ -212,6 +310,7 @@ pub(super) fn block(b: &mut FunctionBuilder, env: &Env, kept: &[Slot], pc0: u32)
         }
         pc = next;
     }
+    tx.summary
 }
 
 impl Tx<'_, '_> {
@@ -231,16 +330,39 @@ impl Tx<'_, '_> {
         if r == 15 {
             return self.c32(pc.wrapping_add(4));
         }
+        let v = self.peek_reg(r);
+        self.regs[r] = Some(v);
+        v
+    }
+
+    /// R0..R14 now, without keeping the value for later instructions (for
+    /// code off the main path: side exits, the untaken side of a condition).
+    fn peek_reg(&mut self, r: usize) -> Value {
         if let Some(v) = self.regs[r] {
             return v;
         }
-        let off = offset_of!(Cpu, r) + 4 * r;
-        let v = self
-            .b
-            .ins()
-            .load(I32, MemFlags::trusted(), self.cpu, off as i32);
-        self.regs[r] = Some(v);
-        v
+        match self.lp {
+            Some(lp) if !self.core_truth => self.b.use_var(lp.regs[r]),
+            _ => {
+                let off = offset_of!(Cpu, r) + 4 * r;
+                self.b
+                    .ins()
+                    .load(I32, MemFlags::trusted(), self.cpu, off as i32)
+            }
+        }
+    }
+
+    fn peek_flag(&mut self, i: usize) -> Value {
+        if let Some(v) = self.flags[i] {
+            return v;
+        }
+        match self.lp {
+            Some(lp) if !self.core_truth => self.b.use_var(lp.flags[i]),
+            _ => self
+                .b
+                .ins()
+                .load(I8, MemFlags::trusted(), self.cpu, flag_offset(i) as i32),
+        }
     }
 
     /// Writes R0..R14 (callers never write R15: that is a branch, interpreted).
@@ -249,16 +371,11 @@ impl Tx<'_, '_> {
         debug_assert!(r < 15);
         self.regs[r] = Some(v);
         self.dirty |= 1 << r;
+        self.summary.written |= 1 << r;
     }
 
     fn flag(&mut self, i: usize) -> Value {
-        if let Some(v) = self.flags[i] {
-            return v;
-        }
-        let v = self
-            .b
-            .ins()
-            .load(I8, MemFlags::trusted(), self.cpu, flag_offset(i) as i32);
+        let v = self.peek_flag(i);
         self.flags[i] = Some(v);
         v
     }
@@ -266,6 +383,7 @@ impl Tx<'_, '_> {
     fn set_flag(&mut self, i: usize, v: Value) {
         self.flags[i] = Some(v);
         self.flags_dirty |= 1 << i;
+        self.summary.flags_written |= 1 << i;
     }
 
     fn set_nz(&mut self, r: Value) {
@@ -285,7 +403,7 @@ impl Tx<'_, '_> {
     fn write_back(&mut self) {
         for r in 0..15 {
             if self.dirty & (1 << r) != 0 {
-                let v = self.regs[r].expect("a dirty register has a value");
+                let v = self.peek_reg(r);
                 let off = offset_of!(Cpu, r) + 4 * r;
                 self.b
                     .ins()
@@ -294,7 +412,7 @@ impl Tx<'_, '_> {
         }
         for i in 0..4 {
             if self.flags_dirty & (1 << i) != 0 {
-                let v = self.flags[i].expect("a dirty flag has a value");
+                let v = self.peek_flag(i);
                 self.b
                     .ins()
                     .store(MemFlags::trusted(), v, self.cpu, flag_offset(i) as i32);
@@ -339,8 +457,9 @@ impl Tx<'_, '_> {
             offset_of!(Cpu, pc) as i32,
         );
         self.store_cycles(retired);
-        if self.it != 0 {
-            // Left inside an IT block: the run loop goes on from this ITSTATE.
+        if self.it != 0 || self.it_written {
+            // Left inside an IT block: the run loop goes on from this ITSTATE
+            // (or the interpreter's copy of an ended one is cleared).
             let it = self.b.ins().iconst(I8, i64::from(self.it));
             self.b.ins().store(
                 MemFlags::trusted(),
@@ -425,7 +544,11 @@ impl Tx<'_, '_> {
     fn exit_on_attention(&mut self, next: u32) {
         if let Some(a) = self.attention.take() {
             let r = self.retired + 1;
+            // Leaving after the instruction: with ITSTATE past it.
+            let (it, written) = (self.it, self.it_written);
+            self.it = it_after(it);
             self.exit_if(a, Pc::Const(next), r, false);
+            (self.it, self.it_written) = (it, written);
         }
     }
 
@@ -466,6 +589,7 @@ impl Tx<'_, '_> {
         self.dirty = 0;
         self.flags = [None; 4];
         self.flags_dirty = 0;
+        self.core_truth = true;
         if last {
             self.b.ins().return_(&[]);
             return false;
@@ -494,11 +618,7 @@ impl Tx<'_, '_> {
     /// `it_advance` does; at the IT block's end the core's copy is cleared
     /// if the interpreter wrote it.
     fn it_advanced(&mut self, it: u8) {
-        self.it = if it & 7 == 0 {
-            0
-        } else {
-            (it & 0xe0) | ((it << 1) & 0x1f)
-        };
+        self.it = it_after(it);
         if self.it == 0 && self.it_written {
             let z = self.b.ins().iconst(I8, 0);
             self.b
@@ -515,12 +635,36 @@ impl Tx<'_, '_> {
     }
 
     /// An instruction inside an IT block, run if `cond` passes.
-    /// (Indexed loops: each step also emits code through `self.b`.) Register-only
-    /// instructions are translated, their results chosen by the condition;
-    /// anything that accesses memory or branches is interpreted.
+    /// (Indexed loops: each step also emits code through `self.b`.)
+    /// Register-only instructions are translated with their results chosen
+    /// by the condition; loads and stores run on a branch of their own; a
+    /// branch that ends the IT block is a conditional branch; anything else
+    /// is interpreted.
     #[allow(clippy::needless_range_loop)]
-    fn conditional(&mut self, op: &Op, pc: u32, next: u32, cond: u8) -> Done {
-        if matches!(op, Op::IT { .. }) || touches_memory_or_branches(op) {
+    fn conditional(&mut self, op: &Op, pc: u32, next: u32, it: u8) -> Done {
+        let cond = it >> 4;
+        if matches!(op, Op::IT { .. }) {
+            return Done::Interpret;
+        }
+        if let Op::B16 { off } | Op::B_w { off } = *op {
+            if it & 7 != 0 || cond >= 14 {
+                return Done::Interpret; // not last in its IT block
+            }
+            let taken = self.cond(cond);
+            // The IT block ends with the branch, taken or not.
+            self.it_advanced(it);
+            return self.branch_if(taken, pc.wrapping_add(4).wrapping_add(off), next, self.last);
+        }
+        if is_access(op) {
+            if !access_translated(op) {
+                return Done::Interpret;
+            }
+            if cond >= 14 {
+                return self.instruction(op, pc, next);
+            }
+            return self.conditional_access(op, pc, next, cond);
+        }
+        if branches(op) {
             return Done::Interpret;
         }
         if cond >= 14 {
@@ -538,10 +682,8 @@ impl Tx<'_, '_> {
                 let old = match regs[r] {
                     Some(v) => v,
                     None => {
-                        let off = offset_of!(Cpu, r) + 4 * r;
-                        self.b
-                            .ins()
-                            .load(I32, MemFlags::trusted(), self.cpu, off as i32)
+                        self.regs[r] = None;
+                        self.peek_reg(r)
                     }
                 };
                 self.regs[r] = Some(self.b.ins().select(passed, new, old));
@@ -553,13 +695,70 @@ impl Tx<'_, '_> {
                 let old = match flags[i] {
                     Some(v) => v,
                     None => {
-                        self.b
-                            .ins()
-                            .load(I8, MemFlags::trusted(), self.cpu, flag_offset(i) as i32)
+                        self.flags[i] = None;
+                        self.peek_flag(i)
                     }
                 };
                 self.flags[i] = Some(self.b.ins().select(passed, new, old));
             }
+        }
+        Done::Next
+    }
+
+    /// A load or store inside an IT block: it runs (and may fault, or touch
+    /// a device) only on the branch where `cond` passes; the registers it
+    /// changed or first read meet the untouched ones after it.
+    fn conditional_access(&mut self, op: &Op, pc: u32, next: u32, cond: u8) -> Done {
+        let passed = self.cond(cond);
+        let (regs, flags) = (self.regs, self.flags);
+        let run = self.b.create_block();
+        let skip = self.b.create_block();
+        let join = self.b.create_block();
+        self.b.ins().brif(passed, run, &[], skip, &[]);
+        self.b.seal_block(run);
+        self.b.seal_block(skip);
+        self.b.switch_to_block(run);
+        if !matches!(self.instruction(op, pc, next), Done::Next) {
+            // `access_translated` disagrees with `instruction`: a bug; give
+            // the block back to the interpreter rather than guess.
+            debug_assert!(false, "{op:?} in an IT block was not translated");
+            self.b.ins().return_(&[]);
+            self.b.switch_to_block(skip);
+            self.b.ins().return_(&[]);
+            return Done::Failed;
+        }
+        let changed: Vec<usize> = (0..15).filter(|&r| self.regs[r] != regs[r]).collect();
+        let flags_changed: Vec<usize> = (0..4).filter(|&i| self.flags[i] != flags[i]).collect();
+        let mut ran = Vec::new();
+        for &r in &changed {
+            self.b.append_block_param(join, I32);
+            ran.push(self.regs[r].expect("changed").into());
+        }
+        for &i in &flags_changed {
+            self.b.append_block_param(join, I8);
+            ran.push(self.flags[i].expect("changed").into());
+        }
+        self.b.ins().jump(join, &ran);
+        self.b.switch_to_block(skip);
+        let after = (self.regs, self.flags);
+        (self.regs, self.flags) = (regs, flags);
+        let mut skipped = Vec::new();
+        for &r in &changed {
+            skipped.push(self.peek_reg(r).into());
+        }
+        for &i in &flags_changed {
+            skipped.push(self.peek_flag(i).into());
+        }
+        self.b.ins().jump(join, &skipped);
+        self.b.seal_block(join);
+        self.b.switch_to_block(join);
+        (self.regs, self.flags) = after;
+        let params = self.b.block_params(join).to_vec();
+        for (k, &r) in changed.iter().enumerate() {
+            self.regs[r] = Some(params[k]);
+        }
+        for (k, &i) in flags_changed.iter().enumerate() {
+            self.flags[i] = Some(params[changed.len() + k]);
         }
         Done::Next
     }
@@ -827,19 +1026,91 @@ impl Tx<'_, '_> {
         if cond & 1 != 0 { self.not8(r) } else { r }
     }
 
-    fn branch_if(&mut self, taken: Value, target: u32, next: u32) -> Done {
-        let t = self.c32(target);
-        let n = self.c32(next);
-        let pc = self.b.ins().select(taken, t, n);
+    /// A conditional branch: taken, it leaves the path (or goes round the
+    /// loop); not taken, the block goes on (`last`: it ends here).
+    fn branch_if(&mut self, taken: Value, target: u32, next: u32, last: bool) -> Done {
         let r = self.retired + 1;
-        self.exit_to(Pc::Dyn(pc), r);
-        Done::Exited
+        if last && !self.loops_to(target) {
+            // One exit, to whichever address.
+            let t = self.c32(target);
+            let n = self.c32(next);
+            let pc = self.b.ins().select(taken, t, n);
+            self.exit_to(Pc::Dyn(pc), r);
+            return Done::Exited;
+        }
+        let go = self.b.create_block();
+        let on = self.b.create_block();
+        self.b.ins().brif(taken, go, &[], on, &[]);
+        self.b.seal_block(go);
+        self.b.seal_block(on);
+        self.b.switch_to_block(go);
+        self.go_to(target, r);
+        self.b.switch_to_block(on);
+        if last {
+            self.exit_to(Pc::Const(next), r);
+            return Done::Exited;
+        }
+        Done::Next
     }
 
     fn branch(&mut self, target: u32) -> Done {
         let r = self.retired + 1;
-        self.exit_to(Pc::Const(target), r);
+        self.go_to(target, r);
         Done::Exited
+    }
+
+    /// Whether a branch to `target` here goes back to the block's start, and
+    /// so can loop in host code.
+    fn loops_to(&mut self, target: u32) -> bool {
+        let back = target == self.pc0 && self.it == 0;
+        self.summary.loops |= back;
+        back && self.lp.is_some()
+    }
+
+    /// Ends the path at a branch to `target`, `retired` instructions in.
+    fn go_to(&mut self, target: u32, retired: i64) {
+        if self.loops_to(target) {
+            self.back_edge(retired);
+        } else {
+            self.exit_to(Pc::Const(target), retired);
+        }
+    }
+
+    /// Goes round the loop again if a whole pass still fits in the cycle
+    /// limit; otherwise leaves at the block's start.
+    fn back_edge(&mut self, retired: i64) {
+        let lp = self.lp.expect("only loops have back edges");
+        let base = self.b.ins().iadd_imm(self.base, retired);
+        let end = self.b.ins().iadd_imm(base, self.len);
+        let fits = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedLessThanOrEqual, end, self.limit);
+        let again = self.b.create_block();
+        let out = self.b.create_block();
+        self.b.ins().brif(fits, again, &[], out, &[]);
+        self.b.seal_block(again);
+        self.b.seal_block(out);
+        self.b.switch_to_block(out);
+        self.exit(Pc::Const(self.pc0), retired, false);
+        self.b.switch_to_block(again);
+        // What the loop head sees next time round. Registers not known since
+        // the head keep their value, unless the interpreter ran (then the
+        // core has them).
+        for r in 0..15 {
+            if self.regs[r].is_some() || self.core_truth {
+                let v = self.peek_reg(r);
+                self.b.def_var(lp.regs[r], v);
+            }
+        }
+        for i in 0..4 {
+            if self.flags[i].is_some() || self.core_truth {
+                let v = self.peek_flag(i);
+                self.b.def_var(lp.flags[i], v);
+            }
+        }
+        self.b.def_var(lp.base, base);
+        self.b.ins().jump(lp.head, &[]);
     }
 
     /// The T32 data-processing operations (`DP_r`/`DP_i`) once operand 2
@@ -1167,7 +1438,7 @@ impl Tx<'_, '_> {
                 let v = self.reg(rn, pc);
                 let zero = self.b.ins().icmp_imm(IntCC::Equal, v, 0);
                 let taken = if nz != 0 { self.not8(zero) } else { zero };
-                return self.branch_if(taken, pc4.wrapping_add(imm), next);
+                return self.branch_if(taken, pc4.wrapping_add(imm), next, self.last);
             }
             Op::SXTH_r16 { rm, rd }
             | Op::SXTB_r16 { rm, rd }
@@ -1214,7 +1485,7 @@ impl Tx<'_, '_> {
             | Op::ISB { .. } => {}
             Op::B_cond16 { cond, off } | Op::B_cond { cond, off } if cond < 14 => {
                 let taken = self.cond(cond);
-                return self.branch_if(taken, pc4.wrapping_add(off), next);
+                return self.branch_if(taken, pc4.wrapping_add(off), next, self.last);
             }
             Op::B16 { off } | Op::B_w { off } => return self.branch(pc4.wrapping_add(off)),
             Op::BL { off } => {
@@ -1593,9 +1864,17 @@ impl Tx<'_, '_> {
     }
 }
 
-/// Instructions translated with memory accesses or exits: inside an IT
-/// block they are interpreted.
-fn touches_memory_or_branches(op: &Op) -> bool {
+/// ITSTATE after an instruction that ran with `it` (`ITAdvance`).
+fn it_after(it: u8) -> u8 {
+    if it & 7 == 0 {
+        0
+    } else {
+        (it & 0xe0) | ((it << 1) & 0x1f)
+    }
+}
+
+/// The loads and stores [`Tx::instruction`] may translate.
+fn is_access(op: &Op) -> bool {
     matches!(
         op,
         Op::LDR_lit16 { .. }
@@ -1617,7 +1896,49 @@ fn touches_memory_or_branches(op: &Op) -> bool {
             | Op::LDST_i12 { .. }
             | Op::LDST_i8 { .. }
             | Op::LDST_r { .. }
-            | Op::CBZ { .. }
+    )
+}
+
+/// Whether [`Tx::instruction`] translates the access `op` (the same guards
+/// as its match arms): inside an IT block the branch around it is emitted
+/// before the access, so this must be known first.
+fn access_translated(op: &Op) -> bool {
+    let plain = |r: u8| r < 13;
+    match *op {
+        Op::LDR_lit { s, sz, rt, .. } => plain(rt) && single_ok(s, sz, 1),
+        Op::LDST_i12 {
+            s, sz, l, rn, rt, ..
+        }
+        | Op::LDST_r {
+            s, sz, l, rn, rt, ..
+        } => rn != 15 && plain(rt) && single_ok(s, sz, l),
+        Op::LDST_i8 {
+            s,
+            sz,
+            l,
+            rn,
+            rt,
+            p,
+            w,
+            ..
+        } => {
+            rn != 15
+                && !(p == 0 && w == 0)
+                && !(rn == 13 && w != 0)
+                && plain(rt)
+                && single_ok(s, sz, l)
+        }
+        // The 16-bit forms name only R0..R7.
+        _ => is_access(op),
+    }
+}
+
+/// The branches [`Tx::instruction`] translates (inside an IT block only
+/// [`Tx::conditional`]'s own forms are).
+fn branches(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::CBZ { .. }
             | Op::B_cond16 { .. }
             | Op::B_cond { .. }
             | Op::B16 { .. }
