@@ -84,6 +84,8 @@ pub(crate) struct Engine {
     /// With `MB4_PERF_MAP` set: `/tmp/perf-PID.map`, so that `perf report`
     /// names translated blocks by their guest address.
     perf_map: Option<std::fs::File>,
+    /// With `MB4_JIT_DISASM` set: each block's host code on stderr.
+    disasm: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -125,6 +127,7 @@ impl Engine {
             perf_map: std::env::var_os("MB4_PERF_MAP").and_then(|_| {
                 std::fs::File::create(format!("/tmp/perf-{}.map", std::process::id())).ok()
             }),
+            disasm: std::env::var_os("MB4_JIT_DISASM").is_some(),
         })
     }
 
@@ -199,8 +202,15 @@ impl Engine {
             return None;
         }
         generation.kept.push(kept);
+        self.ctx.set_disasm(self.disasm);
         let defined = module.define_function(id, &mut self.ctx);
         let size = self.ctx.compiled_code().map(|c| c.code_info().total_size);
+        if let Some(text) = self.ctx.compiled_code().and_then(|c| c.vcode.as_ref()) {
+            eprintln!(
+                "mb4 jit: block {pc:#010x}, {} instructions:\n{text}",
+                slots.len()
+            );
+        }
         module.clear_context(&mut self.ctx);
         defined.ok()?;
         module.finalize_definitions().ok()?;

@@ -95,6 +95,14 @@ pub(super) struct Summary {
     pub flags_written: u8,
     /// A translated branch goes back to the block's start.
     pub loops: bool,
+    /// The last such branch (its index in the block): a looping translation
+    /// ends there, so that registers only the code after the loop uses are
+    /// not carried round it (that code becomes a block of its own).
+    pub last_back_edge: usize,
+    /// What the instructions up to that branch write: the loop's exits
+    /// write these back.
+    pub loop_written: u16,
+    pub loop_flags_written: u8,
     /// The translation gave up (the block stays interpreted).
     pub failed: bool,
 }
@@ -146,8 +154,10 @@ struct Tx<'a, 'f> {
     /// An instruction was interpreted on this pass of the path: registers
     /// and flags not known since are read from the core, not the loop head.
     core_truth: bool,
-    /// The instruction being translated is the block's last.
+    /// The instruction being translated is the block's last (or the
+    /// translation's: see [`Summary::last_back_edge`]), and its index.
     last: bool,
+    index: usize,
     summary: Summary,
 }
 
@@ -206,8 +216,9 @@ pub(super) fn block(
     );
     let lp = looping.map(|_| {
         // Every register and flag starts from the core; Cranelift drops the
-        // loads of those the loop never reads.
-        let mem = MemFlags::trusted();
+        // loads of those the loop never reads (`readonly`: pure, so
+        // removable; nothing stores to the core before the loop head).
+        let mem = MemFlags::trusted().with_readonly();
         let regs = std::array::from_fn(|r| {
             let var = b.declare_var(I32);
             let off = offset_of!(Cpu, r) + 4 * r;
@@ -259,21 +270,23 @@ pub(super) fn block(
         lp,
         core_truth: false,
         last: false,
+        index: 0,
         summary: Summary::default(),
     };
     if let Some(s) = looping {
         // Any register the block writes may have been written on an earlier
         // pass round the loop: every exit writes it back.
-        tx.dirty = s.written;
-        tx.flags_dirty = s.flags_written;
+        tx.dirty = s.loop_written;
+        tx.flags_dirty = s.loop_flags_written;
     }
     let mut pc = pc0;
     for (i, slot) in slots.iter().enumerate() {
         let next = pc.wrapping_add(u32::from(slot.len));
-        let last = i + 1 == slots.len();
+        let last = i + 1 == slots.len() || looping.is_some_and(|s| s.last_back_edge == i);
         let remaining = (slots.len() - i - 1) as i64;
         let it = tx.it;
         tx.last = last;
+        tx.index = i;
         let done = match slot.op {
             // IT only sets ITSTATE, which the translation follows statically.
             Op::IT { cond, mask } if it == 0 => {
@@ -522,6 +535,7 @@ impl Tx<'_, '_> {
     /// A side exit taken when `cond` (nonzero) holds; the path goes on after it.
     fn exit_if(&mut self, cond: Value, pc: Pc, retired: i64, retry: bool) {
         let out = self.b.create_block();
+        self.b.set_cold_block(out);
         let on = self.b.create_block();
         self.b.ins().brif(cond, out, &[], on, &[]);
         self.b.switch_to_block(out);
@@ -532,6 +546,7 @@ impl Tx<'_, '_> {
     /// A return for when the core is already up to date (after the interpreter).
     fn return_if(&mut self, cond: Value) {
         let out = self.b.create_block();
+        self.b.set_cold_block(out);
         let on = self.b.create_block();
         self.b.ins().brif(cond, out, &[], on, &[]);
         self.b.switch_to_block(out);
@@ -805,6 +820,8 @@ impl Tx<'_, '_> {
         let (ok, host) = self.direct(self.tables.0, addr, bytes);
         let fast = self.b.create_block();
         let slow = self.b.create_block();
+        // Devices, faults, code pages: off the hot path.
+        self.b.set_cold_block(slow);
         let join = self.b.create_block();
         self.b.append_block_param(join, I32);
         self.b.append_block_param(join, I8);
@@ -851,6 +868,8 @@ impl Tx<'_, '_> {
         let (ok, host) = self.direct(self.tables.1, addr, bytes);
         let fast = self.b.create_block();
         let slow = self.b.create_block();
+        // Devices, faults, code pages: off the hot path.
+        self.b.set_cold_block(slow);
         let join = self.b.create_block();
         self.b.append_block_param(join, I8);
         self.b.ins().brif(ok, fast, &[], slow, &[]);
@@ -1063,7 +1082,12 @@ impl Tx<'_, '_> {
     /// so can loop in host code.
     fn loops_to(&mut self, target: u32) -> bool {
         let back = target == self.pc0 && self.it == 0;
-        self.summary.loops |= back;
+        if back {
+            self.summary.loops = true;
+            self.summary.last_back_edge = self.index;
+            self.summary.loop_written = self.summary.written;
+            self.summary.loop_flags_written = self.summary.flags_written;
+        }
         back && self.lp.is_some()
     }
 
@@ -1088,6 +1112,7 @@ impl Tx<'_, '_> {
             .icmp(IntCC::UnsignedLessThanOrEqual, end, self.limit);
         let again = self.b.create_block();
         let out = self.b.create_block();
+        self.b.set_cold_block(out);
         self.b.ins().brif(fits, again, &[], out, &[]);
         self.b.seal_block(again);
         self.b.seal_block(out);
@@ -1827,10 +1852,19 @@ impl Tx<'_, '_> {
     /// Sets the sticky Q flag if `saturated` (kept in the core, not cached:
     /// only the interpreter reads it).
     fn set_q_if(&mut self, saturated: Value) {
+        // Rare: a store only when it saturates.
+        let set = self.b.create_block();
+        let on = self.b.create_block();
+        self.b.set_cold_block(set);
+        self.b.ins().brif(saturated, set, &[], on, &[]);
+        self.b.seal_block(set);
+        self.b.switch_to_block(set);
+        let one = self.c8(true);
         let off = offset_of!(Cpu, q) as i32;
-        let q = self.b.ins().load(I8, MemFlags::trusted(), self.cpu, off);
-        let q = self.b.ins().bor(q, saturated);
-        self.b.ins().store(MemFlags::trusted(), q, self.cpu, off);
+        self.b.ins().store(MemFlags::trusted(), one, self.cpu, off);
+        self.b.ins().jump(on, &[]);
+        self.b.seal_block(on);
+        self.b.switch_to_block(on);
     }
 
     /// A T32 single load or store (`ldst_single`), after the checks that
