@@ -37,6 +37,7 @@ enum What {
     ///   mb4 bench cpu
     ///   mb4 bench cpu --iterations 10000 --runs 5
     ///   mb4 bench cpu my-program.elf --no-qemu
+    #[command(verbatim_doc_comment)]
     Cpu(CpuArgs),
     /// Programming the flash: the loader against QSPIC manual mode.
     ///
@@ -49,6 +50,7 @@ enum What {
     ///
     ///   mb4 bench flash
     ///   mb4 bench flash --kib 1024 --probe-rtt-ms 2
+    #[command(verbatim_doc_comment)]
     Flash(super::bench_flash::FlashArgs),
 }
 
