@@ -665,7 +665,7 @@ impl Tx<'_, '_> {
             if it & 7 != 0 || cond >= 14 {
                 return Done::Interpret; // not last in its IT block
             }
-            let taken = self.cond(cond);
+            let taken = self.cond_parts(cond);
             // The IT block ends with the branch, taken or not.
             self.it_advanced(it);
             return self.branch_if(taken, pc.wrapping_add(4).wrapping_add(off), next, self.last);
@@ -780,28 +780,31 @@ impl Tx<'_, '_> {
 
     // ---- memory ---------------------------------------------------------------
 
-    /// The host address for an access of `bytes` at `addr` through page
-    /// table `table`, or 0 where the access must go through the core
-    /// (no direct page, or unaligned: the core checks alignment traps).
-    fn direct(&mut self, table: usize, addr: Value, bytes: u32) -> (Value, Value) {
+    /// Goes to `fast` with the host address for an access of `bytes` at
+    /// `addr` through page table `table`, or to `slow` where the access must
+    /// go through the core (no direct page, or unaligned: the core checks
+    /// alignment traps). Seals both.
+    fn direct(&mut self, table: usize, addr: Value, bytes: u32, fast: Block, slow: Block) -> Value {
         let page = self.b.ins().ushr_imm(addr, 12);
         let page = self.b.ins().uextend(I64, page);
         let off = self.b.ins().ishl_imm(page, 3);
         let t = self.b.ins().iconst(self.ptr, table as i64);
         let entry_at = self.b.ins().iadd(t, off);
         let entry = self.b.ins().load(I64, MemFlags::trusted(), entry_at, 0);
-        let mapped = self.b.ins().icmp_imm(IntCC::NotEqual, entry, 0);
-        let ok = if bytes > 1 {
-            let low = self.b.ins().band_imm(addr, i64::from(bytes - 1));
-            let aligned = self.b.ins().icmp_imm(IntCC::Equal, low, 0);
-            self.b.ins().band(mapped, aligned)
-        } else {
-            mapped
-        };
         let in_page = self.b.ins().band_imm(addr, 0xfff);
         let in_page = self.b.ins().uextend(I64, in_page);
         let host = self.b.ins().iadd(entry, in_page);
-        (ok, host)
+        if bytes > 1 {
+            let low = self.b.ins().band_imm(addr, i64::from(bytes - 1));
+            let aligned = self.b.create_block();
+            self.b.ins().brif(low, slow, &[], aligned, &[]);
+            self.b.seal_block(aligned);
+            self.b.switch_to_block(aligned);
+        }
+        self.b.ins().brif(entry, fast, &[], slow, &[]);
+        self.b.seal_block(fast);
+        self.b.seal_block(slow);
+        host
     }
 
     fn attention_now(&mut self) -> Value {
@@ -817,7 +820,6 @@ impl Tx<'_, '_> {
     /// host memory where the page is direct, else through the core, where a
     /// fault leaves the block before the instruction.
     fn load(&mut self, addr: Value, bytes: u32, signed: bool, pc: u32) -> Value {
-        let (ok, host) = self.direct(self.tables.0, addr, bytes);
         let fast = self.b.create_block();
         let slow = self.b.create_block();
         // Devices, faults, code pages: off the hot path.
@@ -825,7 +827,7 @@ impl Tx<'_, '_> {
         let join = self.b.create_block();
         self.b.append_block_param(join, I32);
         self.b.append_block_param(join, I8);
-        self.b.ins().brif(ok, fast, &[], slow, &[]);
+        let host = self.direct(self.tables.0, addr, bytes, fast, slow);
 
         self.b.switch_to_block(fast);
         let mem = MemFlags::trusted().with_endianness(Endianness::Little);
@@ -865,14 +867,13 @@ impl Tx<'_, '_> {
     }
 
     fn store(&mut self, addr: Value, bytes: u32, value: Value, pc: u32) {
-        let (ok, host) = self.direct(self.tables.1, addr, bytes);
         let fast = self.b.create_block();
         let slow = self.b.create_block();
         // Devices, faults, code pages: off the hot path.
         self.b.set_cold_block(slow);
         let join = self.b.create_block();
         self.b.append_block_param(join, I8);
-        self.b.ins().brif(ok, fast, &[], slow, &[]);
+        let host = self.direct(self.tables.1, addr, bytes, fast, slow);
 
         self.b.switch_to_block(fast);
         let mem = MemFlags::trusted().with_endianness(Endianness::Little);
@@ -1019,6 +1020,13 @@ impl Tx<'_, '_> {
 
     /// `ConditionPassed` for `cond` < 14, as a flag value.
     fn cond(&mut self, cond: u8) -> Value {
+        let (r, inverted) = self.cond_parts(cond);
+        if inverted { self.not8(r) } else { r }
+    }
+
+    /// `ConditionPassed` as a flag value and whether to invert it (a branch
+    /// swaps its targets instead).
+    fn cond_parts(&mut self, cond: u8) -> (Value, bool) {
         let r = match cond >> 1 {
             0 => self.flag(Z),
             1 => self.flag(C),
@@ -1042,24 +1050,41 @@ impl Tx<'_, '_> {
                 self.b.ins().band_not(ge, z)
             }
         };
-        if cond & 1 != 0 { self.not8(r) } else { r }
+        (r, cond & 1 != 0)
     }
 
     /// A conditional branch: taken, it leaves the path (or goes round the
     /// loop); not taken, the block goes on (`last`: it ends here).
-    fn branch_if(&mut self, taken: Value, target: u32, next: u32, last: bool) -> Done {
+    /// `(taken, inverted)`: the condition, and whether it holds when
+    /// `taken` is zero.
+    fn branch_if(
+        &mut self,
+        (taken, inverted): (Value, bool),
+        target: u32,
+        next: u32,
+        last: bool,
+    ) -> Done {
         let r = self.retired + 1;
+        let (if_set, if_clear) = if inverted {
+            (next, target)
+        } else {
+            (target, next)
+        };
         if last && !self.loops_to(target) {
             // One exit, to whichever address.
-            let t = self.c32(target);
-            let n = self.c32(next);
+            let t = self.c32(if_set);
+            let n = self.c32(if_clear);
             let pc = self.b.ins().select(taken, t, n);
             self.exit_to(Pc::Dyn(pc), r);
             return Done::Exited;
         }
         let go = self.b.create_block();
         let on = self.b.create_block();
-        self.b.ins().brif(taken, go, &[], on, &[]);
+        if inverted {
+            self.b.ins().brif(taken, on, &[], go, &[]);
+        } else {
+            self.b.ins().brif(taken, go, &[], on, &[]);
+        }
         self.b.seal_block(go);
         self.b.seal_block(on);
         self.b.switch_to_block(go);
@@ -1462,7 +1487,7 @@ impl Tx<'_, '_> {
             Op::CBZ { nz, rn, imm } => {
                 let v = self.reg(rn, pc);
                 let zero = self.b.ins().icmp_imm(IntCC::Equal, v, 0);
-                let taken = if nz != 0 { self.not8(zero) } else { zero };
+                let taken = (zero, nz != 0);
                 return self.branch_if(taken, pc4.wrapping_add(imm), next, self.last);
             }
             Op::SXTH_r16 { rm, rd }
@@ -1509,7 +1534,7 @@ impl Tx<'_, '_> {
             | Op::DMB { .. }
             | Op::ISB { .. } => {}
             Op::B_cond16 { cond, off } | Op::B_cond { cond, off } if cond < 14 => {
-                let taken = self.cond(cond);
+                let taken = self.cond_parts(cond);
                 return self.branch_if(taken, pc4.wrapping_add(off), next, self.last);
             }
             Op::B16 { off } | Op::B_w { off } => return self.branch(pc4.wrapping_add(off)),
