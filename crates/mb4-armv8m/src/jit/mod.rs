@@ -282,3 +282,90 @@ impl Generation {
         Some(unsafe { std::mem::transmute::<*const u8, Enter>(code) })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::Blocks;
+    use crate::bus::{BusError, Size};
+    use crate::decode::{Op, decode, is_32bit};
+
+    /// A bus no code runs on: translation only needs its type.
+    struct NoBus;
+
+    impl Bus for NoBus {
+        fn read(&mut self, addr: u32, _: Size) -> Result<u32, BusError> {
+            Err(BusError { addr })
+        }
+        fn write(&mut self, addr: u32, _: Size, _: u32) -> Result<(), BusError> {
+            Err(BusError { addr })
+        }
+    }
+
+    /// Inside an IT block the translator emits the branch around an access
+    /// before translating it, trusting `access_translated`; if that ever
+    /// claimed an access `Tx::instruction` then refused, the block would
+    /// stay interpreted (and a debug build panics). Tries every 16-bit
+    /// encoding and a spread of 32-bit ones.
+    #[test]
+    fn every_access_claimed_translatable_inside_it_blocks_is_translated() {
+        let Some(mut engine) = Engine::for_host() else {
+            return; // no Cranelift backend for this host: nothing to check
+        };
+        let direct = DirectPages::new();
+        let heads = Blocks::new().head_table();
+        let it = Slot {
+            op: Op::IT {
+                cond: 0, // EQ
+                mask: 8, // one instruction
+            },
+            len: 2,
+        };
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as u16
+        };
+        // One translation per shape: what the guards look at (operation,
+        // flags, whether a register is R0-R12, SP, LR or PC), not the
+        // immediates or which low register.
+        let shape = |op: &Op| {
+            let text = format!("{op:?}");
+            let fields = text.split([' ', ',', '{', '}']).filter(|f| !f.is_empty());
+            let mut key = Vec::new();
+            let mut name = "";
+            for f in fields {
+                if let Some(n) = f.strip_suffix(':') {
+                    name = n;
+                    continue;
+                }
+                match (name, f.parse::<u32>()) {
+                    ("imm", _) => {}
+                    (_, Ok(r)) if name.starts_with('r') && r < 13 => key.push(format!("{name}=lo")),
+                    _ => key.push(format!("{name}={f}")),
+                }
+            }
+            key.join(" ")
+        };
+        let mut shapes = std::collections::HashSet::new();
+        let mut checked = 0;
+        for hw1 in 0..=u16::MAX {
+            let tries = if is_32bit(hw1) { 8 } else { 1 };
+            for _ in 0..tries {
+                let d = decode(hw1, next());
+                let Some(op) = d.op else { continue };
+                if !translate::access_translated(&op) || !shapes.insert(shape(&op)) {
+                    continue;
+                }
+                let slots = [it, Slot { op, len: d.len }];
+                let code = engine.translate::<NoBus>(&slots, 0x1000, 0, &direct, heads);
+                assert!(code.is_some(), "{op:?} inside an IT block");
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} shapes of access tried");
+        eprintln!("{checked} shapes of access translated inside an IT block");
+    }
+}

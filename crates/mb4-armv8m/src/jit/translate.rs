@@ -1961,7 +1961,7 @@ fn is_access(op: &Op) -> bool {
 /// Whether [`Tx::instruction`] translates the access `op` (the same guards
 /// as its match arms): inside an IT block the branch around it is emitted
 /// before the access, so this must be known first.
-fn access_translated(op: &Op) -> bool {
+pub(super) fn access_translated(op: &Op) -> bool {
     let plain = |r: u8| r < 13;
     match *op {
         Op::LDR_lit { s, sz, rt, .. } => plain(rt) && single_ok(s, sz, 1),
