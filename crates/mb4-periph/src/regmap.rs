@@ -174,6 +174,33 @@ pub struct Regs {
     values: Vec<u32>,
     /// `slot[offset / 4]` = index into `defs`, for O(1) lookup.
     slot: Vec<Option<u16>>,
+    /// Each register's access masks, from its fields once (firmware polls
+    /// status registers in tight loops).
+    masks: Vec<Masks>,
+}
+
+/// The bits of one register each access rule applies to.
+#[derive(Debug, Clone, Copy)]
+struct Masks {
+    readable: u32,
+    read_clears: u32,
+    plain: u32,
+    w1c: u32,
+    w1s: u32,
+    tags: u32,
+}
+
+impl Masks {
+    fn of(def: &RegDef) -> Masks {
+        Masks {
+            readable: def.readable(),
+            read_clears: def.mask_of(|a| a == Access::RC),
+            plain: def.mask_of(|a| matches!(a, Access::RW | Access::WO | Access::Tag)),
+            w1c: def.mask_of(|a| a == Access::W1C),
+            w1s: def.mask_of(|a| a == Access::W1S),
+            tags: def.mask_of(|a| a == Access::Tag),
+        }
+    }
 }
 
 impl Regs {
@@ -194,6 +221,7 @@ impl Regs {
             defs,
             values: defs.iter().map(|d| d.reset).collect(),
             slot,
+            masks: defs.iter().map(Masks::of).collect(),
         }
     }
 
@@ -252,10 +280,9 @@ impl Regs {
     pub fn read(&mut self, offset: u32, size: u8) -> Result<u32, RegError> {
         check_size(offset, size)?;
         let i = self.index(offset)?;
-        let def = &self.defs[i];
-        let value = self.values[i] & def.readable();
-        let clear = def.mask_of(|a| a == Access::RC);
-        self.values[i] &= !clear;
+        let m = self.masks[i];
+        let value = self.values[i] & m.readable;
+        self.values[i] &= !m.read_clears;
         Ok(extract(value, offset, size))
     }
 
@@ -265,16 +292,19 @@ impl Regs {
         check_size(offset, size)?;
         let i = self.index(offset)?;
         let def = &self.defs[i];
+        let Masks {
+            plain,
+            w1c,
+            w1s,
+            tags,
+            ..
+        } = self.masks[i];
         let old = self.values[i];
         let written = merge(old, offset, size, value);
-        let plain = def.mask_of(|a| matches!(a, Access::RW | Access::WO | Access::Tag));
-        let w1c = def.mask_of(|a| a == Access::W1C);
-        let w1s = def.mask_of(|a| a == Access::W1S);
         let lane = lane_mask(offset, size);
         let new = (old & !(plain & lane)) | (written & plain & lane);
         let new = new & !(written & w1c & lane) | (written & w1s & lane);
         self.values[i] = new;
-        let tags = def.mask_of(|a| a == Access::Tag);
         Ok(Write {
             offset: def.offset,
             old,
