@@ -218,7 +218,7 @@ pub(super) fn block(
         // Every register and flag starts from the core; Cranelift drops the
         // loads of those the loop never reads (`readonly`: pure, so
         // removable; nothing stores to the core before the loop head).
-        let mem = MemFlags::trusted().with_readonly();
+        let mem = MemFlags::trusted().with_readonly().with_can_move();
         let regs = std::array::from_fn(|r| {
             let var = b.declare_var(I32);
             let off = offset_of!(Cpu, r) + 4 * r;
@@ -522,9 +522,7 @@ impl Tx<'_, '_> {
             .icmp(IntCC::UnsignedLessThanOrEqual, end, self.limit);
         let ok = self.b.ins().band(same, has_code);
         let ok = self.b.ins().band(ok, fits);
-        let go = self.b.create_block();
-        let stay = self.b.create_block();
-        self.b.ins().brif(ok, go, &[], stay, &[]);
+        let (go, stay) = self.fork(ok);
         self.b.switch_to_block(go);
         self.b
             .ins()
@@ -532,12 +530,21 @@ impl Tx<'_, '_> {
         self.b.switch_to_block(stay);
     }
 
+    /// Branches on `cond` (nonzero: the first) to two new blocks, each with
+    /// this branch as its only predecessor (so both are sealed).
+    fn fork(&mut self, cond: Value) -> (Block, Block) {
+        let yes = self.b.create_block();
+        let no = self.b.create_block();
+        self.b.ins().brif(cond, yes, &[], no, &[]);
+        self.b.seal_block(yes);
+        self.b.seal_block(no);
+        (yes, no)
+    }
+
     /// A side exit taken when `cond` (nonzero) holds; the path goes on after it.
     fn exit_if(&mut self, cond: Value, pc: Pc, retired: i64, retry: bool) {
-        let out = self.b.create_block();
+        let (out, on) = self.fork(cond);
         self.b.set_cold_block(out);
-        let on = self.b.create_block();
-        self.b.ins().brif(cond, out, &[], on, &[]);
         self.b.switch_to_block(out);
         self.exit(pc, retired, retry);
         self.b.switch_to_block(on);
@@ -545,10 +552,8 @@ impl Tx<'_, '_> {
 
     /// A return for when the core is already up to date (after the interpreter).
     fn return_if(&mut self, cond: Value) {
-        let out = self.b.create_block();
+        let (out, on) = self.fork(cond);
         self.b.set_cold_block(out);
-        let on = self.b.create_block();
-        self.b.ins().brif(cond, out, &[], on, &[]);
         self.b.switch_to_block(out);
         self.b.ins().return_(&[]);
         self.b.switch_to_block(on);
@@ -726,12 +731,8 @@ impl Tx<'_, '_> {
     fn conditional_access(&mut self, op: &Op, pc: u32, next: u32, cond: u8) -> Done {
         let passed = self.cond(cond);
         let (regs, flags) = (self.regs, self.flags);
-        let run = self.b.create_block();
-        let skip = self.b.create_block();
+        let (run, skip) = self.fork(passed);
         let join = self.b.create_block();
-        self.b.ins().brif(passed, run, &[], skip, &[]);
-        self.b.seal_block(run);
-        self.b.seal_block(skip);
         self.b.switch_to_block(run);
         if !matches!(self.instruction(op, pc, next), Done::Next) {
             // `access_translated` disagrees with `instruction`: a bug; give
@@ -1078,15 +1079,12 @@ impl Tx<'_, '_> {
             self.exit_to(Pc::Dyn(pc), r);
             return Done::Exited;
         }
-        let go = self.b.create_block();
-        let on = self.b.create_block();
-        if inverted {
-            self.b.ins().brif(taken, on, &[], go, &[]);
+        let (go, on) = if inverted {
+            let (on, go) = self.fork(taken);
+            (go, on)
         } else {
-            self.b.ins().brif(taken, go, &[], on, &[]);
-        }
-        self.b.seal_block(go);
-        self.b.seal_block(on);
+            self.fork(taken)
+        };
         self.b.switch_to_block(go);
         self.go_to(target, r);
         self.b.switch_to_block(on);
@@ -1135,12 +1133,8 @@ impl Tx<'_, '_> {
             .b
             .ins()
             .icmp(IntCC::UnsignedLessThanOrEqual, end, self.limit);
-        let again = self.b.create_block();
-        let out = self.b.create_block();
+        let (again, out) = self.fork(fits);
         self.b.set_cold_block(out);
-        self.b.ins().brif(fits, again, &[], out, &[]);
-        self.b.seal_block(again);
-        self.b.seal_block(out);
         self.b.switch_to_block(out);
         self.exit(Pc::Const(self.pc0), retired, false);
         self.b.switch_to_block(again);
